@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class FalloutConfig(AppConfig):
+    name = "apps.fallout"
+    label = "fallout"
+    verbose_name = "Fallout"
+    default_auto_field = "django.db.models.BigAutoField"

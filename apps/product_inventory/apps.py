@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProductInventoryConfig(AppConfig):
+    name = "apps.product_inventory"
+    label = "product_inventory"
+    verbose_name = "Product Inventory"
+    default_auto_field = "django.db.models.BigAutoField"

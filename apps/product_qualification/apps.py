@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProductQualificationConfig(AppConfig):
+    name = "apps.product_qualification"
+    label = "product_qualification"
+    verbose_name = "Product Qualification"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ServiceQualificationConfig(AppConfig):
+    name = "apps.service_qualification"
+    label = "service_qualification"
+    verbose_name = "Service Qualification"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,41 @@
+"""drf-spectacular schema with the TMF error responses every operation can return."""
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ERROR_SERIALIZER = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(),
+        "reason": serializers.CharField(),
+        "message": serializers.CharField(required=False),
+        "status": serializers.CharField(required=False),
+        "referenceError": serializers.CharField(required=False),
+        "@type": serializers.CharField(required=False),
+    },
+)
+
+_COMMON = (400, 401, 403, 404, 405, 406, 413, 415, 429, 500, 503)
+_WRITES = (409, 422)
+
+
+class TMFAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = _COMMON + (_WRITES if self.method in ("POST", "PATCH", "DELETE") else ())
+        for code in codes:
+            responses.setdefault(str(code), self._get_response_for_code(
+                OpenApiResponse(response=ERROR_SERIALIZER, description="TMF error"), str(code)))
+        return responses
+
+    def get_request_serializer(self):
+        view = self.view
+        action = getattr(view, "action", None)
+        if action == "create" and getattr(view, "create_serializer_class", None):
+            return view.create_serializer_class
+        if action == "partial_update" and getattr(view, "update_serializer_class", None):
+            return view.update_serializer_class
+        return super().get_request_serializer()
+
+    def get_tags(self):
+        return [getattr(self.view, "basename", None) or super().get_tags()[0]]

@@ -1,0 +1,262 @@
+"""Outbox events: emitted inside the service's transaction, fanned out to subscribers after commit.
+
+- In-process subscribers register with `@subscriber("EventType", queue="orders")` in their app's handlers.py.
+  Each runs once per event: its Delivery row is locked and marked delivered in the handler's own transaction.
+- Hub listeners (TMF /hub) get the TMF event envelope over HTTP from the `notifications` queue.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from .context import current_correlation_id
+from .models import Delivery, HubSubscription, OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    path: str
+    func: object
+    queue: str
+    max_attempts: int
+
+
+_subscribers: dict[str, list[Subscriber]] = {}
+
+
+def subscriber(*event_types: str, queue: str = "default", max_attempts: int = 8):
+    """Register an idempotent in-process handler `func(event: OutboxEvent)` for these event types."""
+
+    def register(func):
+        path = f"{func.__module__}.{func.__qualname__}"
+        for event_type in event_types:
+            entries = _subscribers.setdefault(event_type, [])
+            if all(entry.path != path for entry in entries):
+                entries.append(Subscriber(path, func, queue, max_attempts))
+        return func
+
+    return register
+
+
+def subscribers_of(event_type: str) -> list[Subscriber]:
+    return _subscribers.get(event_type, [])
+
+
+def subscriber_by_path(path: str) -> Subscriber | None:
+    for entries in _subscribers.values():
+        for entry in entries:
+            if entry.path == path:
+                return entry
+    return None
+
+
+# TMF renderers: the api layer registers how a resource type is rendered for hub listeners.
+_renderers: dict[str, object] = {}
+
+
+def register_renderer(resource_type: str, render) -> None:
+    """`render(resource_id) -> dict` (the TMF JSON of the resource), registered by an app's api package."""
+    _renderers[resource_type] = render
+
+
+def _render_for_hub(api: str, resource_type: str, resource_id: str):
+    if not api or not HubSubscription.objects.filter(api=api).exists():
+        return None
+    _load_renderers()
+    render = _renderers.get(resource_type)
+    return render(resource_id) if render else None
+
+
+def _load_renderers():
+    # Renderers live in api/ packages, which only the URLconf imports; a worker loads it on demand.
+    if not _renderers:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 (import side effect)
+
+
+def event_emit(*, event_type: str, resource_type: str, resource_id, api: str = "", payload: dict | None = None,
+               owner_party_id: str = "") -> OutboxEvent:
+    """Write an event row in the caller's transaction; dispatch is scheduled for after commit."""
+    event = OutboxEvent.objects.create(
+        event_type=event_type,
+        api=api,
+        resource_type=resource_type,
+        resource_id=str(resource_id),
+        owner_party_id=str(owner_party_id or ""),
+        payload=payload or {},
+        correlation_id=current_correlation_id(),
+    )
+    transaction.on_commit(partial(_render_and_enqueue, event.pk, api, resource_type, str(resource_id)))
+    return event
+
+
+def _render_and_enqueue(event_id, api, resource_type, resource_id):
+    # Rendered after commit so listeners see the committed resource; cheap when nobody listens.
+    try:
+        body = _render_for_hub(api, resource_type, resource_id)
+        if body is not None:
+            OutboxEvent.objects.filter(pk=event_id, tmf_body__isnull=True).update(tmf_body=body)
+    except Exception:  # noqa: BLE001 - rendering must never lose the event; the sweeper retries delivery
+        logger.exception("event render failed", extra={"event_id": str(event_id)})
+    enqueue_safely("bss.tasks.outbox_dispatch_task", str(event_id), queue="default")
+
+
+def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: float | None = None) -> bool:
+    """Publish a task; when the broker is down, log and return False (the sweeper will publish it later)."""
+    from celery import current_app
+
+    try:
+        current_app.send_task(task_name, args=list(args), queue=queue, countdown=countdown)
+        return True
+    except Exception:  # noqa: BLE001 - broker outage: the row stays pending and is swept
+        logger.warning("broker unavailable, left for the sweeper", extra={"task": task_name})
+        return False
+
+
+def event_dispatch(*, event_id) -> int:
+    """Fan an event out to its subscribers and hub listeners. Idempotent: replays create nothing new."""
+    with transaction.atomic():
+        event = (OutboxEvent.objects.select_for_update(skip_locked=True)
+                 .filter(pk=event_id, state=OutboxEvent.State.PENDING).first())
+        if event is None:
+            return 0
+        rows = [Delivery(event=event, kind=Delivery.Kind.HANDLER, target=entry.path, queue=entry.queue,
+                         max_attempts=entry.max_attempts)
+                for entry in subscribers_of(event.event_type)]
+        if event.api:
+            rows += [Delivery(event=event, kind=Delivery.Kind.LISTENER, target=str(sub.pk), subscription=sub,
+                              queue="notifications", max_attempts=_hub_max_attempts())
+                     for sub in _matching_subscriptions(event)]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        event.state = OutboxEvent.State.DISPATCHED
+        event.dispatched_at = timezone.now()
+        event.save(update_fields=["state", "dispatched_at"])
+        pending = list(Delivery.objects.filter(event=event, state=Delivery.State.PENDING).values_list("pk", "queue"))
+        transaction.on_commit(partial(_enqueue_deliveries, pending))
+    return len(pending)
+
+
+def _enqueue_deliveries(pending):
+    now = timezone.now()
+    for pk, queue in pending:
+        if enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue):
+            Delivery.objects.filter(pk=pk).update(enqueued_at=now)
+
+
+def _hub_max_attempts() -> int:
+    from django.conf import settings
+
+    return settings.BSS_HUB_MAX_ATTEMPTS
+
+
+def _matching_subscriptions(event: OutboxEvent):
+    from .hub import subscription_matches
+
+    subs = HubSubscription.objects.filter(api=event.api)
+    # A channel's listener hears only about its own resources; an unbound listener (staff) hears all.
+    subs = [s for s in subs if not s.owner_party_id or s.owner_party_id == event.owner_party_id]
+    return [s for s in subs if subscription_matches(s.query, event)]
+
+
+def delivery_run(*, delivery_id) -> str:
+    """Deliver once: run the handler (in its transaction) or call the listener; on failure back off."""
+    delivery = Delivery.objects.select_related("event", "subscription").filter(pk=delivery_id).first()
+    if delivery is None or delivery.state != Delivery.State.PENDING:
+        return "skipped"
+    if delivery.kind == Delivery.Kind.HANDLER:
+        return _run_handler(delivery_id)
+    from .hub import listener_deliver
+
+    return listener_deliver(delivery_id=delivery_id)
+
+
+def _run_handler(delivery_id) -> str:
+    try:
+        with transaction.atomic():
+            delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("event")
+                        .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
+            if delivery is None:
+                return "skipped"
+            entry = subscriber_by_path(delivery.target)
+            if entry is None:
+                raise LookupError(f"no subscriber registered as {delivery.target}")
+            entry.func(delivery.event)
+            delivery.state = Delivery.State.DELIVERED
+            delivery.attempts += 1
+            delivery.delivered_at = timezone.now()
+            delivery.save(update_fields=["state", "attempts", "delivered_at"])
+        return "delivered"
+    except Exception as exc:  # noqa: BLE001 - the handler's writes rolled back; count the attempt
+        logger.exception("handler failed", extra={"delivery_id": delivery_id})
+        return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))
+
+
+def delivery_record_failure(*, delivery_id, error: str, status: int | None = None) -> str:
+    """Count a failed attempt; schedule the next one with exponential backoff, or dead-letter it."""
+    from django.conf import settings
+
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        delivery.attempts += 1
+        delivery.last_error = error[:2000]
+        delivery.last_status = status
+        if delivery.attempts >= delivery.max_attempts:
+            delivery.state = Delivery.State.DEAD
+            delivery.next_attempt_at = None
+            event_emit(event_type="DeliveryDeadLetteredEvent", resource_type="delivery", resource_id=delivery.pk,
+                       payload={"target": delivery.target, "kind": delivery.kind, "event_id": str(delivery.event_id),
+                                "event_type": delivery.event.event_type, "error": delivery.last_error})
+        else:
+            delay = settings.BSS_HUB_BACKOFF_BASE * (2 ** (delivery.attempts - 1))
+            delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            # Short waits ride on a broker countdown; the sweeper covers a lost or long one.
+            transaction.on_commit(partial(enqueue_safely, "bss.tasks.delivery_run_task", delivery.pk,
+                                          queue=delivery.queue, countdown=delay))
+        delivery.enqueued_at = timezone.now() if delivery.state == Delivery.State.PENDING else None
+        delivery.save(update_fields=["attempts", "last_error", "last_status", "state", "next_attempt_at",
+                                     "enqueued_at"])
+    return delivery.state
+
+
+def delivery_redrive(*, delivery_id) -> Delivery:
+    """Operator action: give a dead-lettered delivery a fresh set of attempts."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.state != Delivery.State.DEAD:
+            from .errors import IllegalTransition
+
+            raise IllegalTransition(f"delivery {delivery_id} is {delivery.state}, not dead")
+        delivery.state = Delivery.State.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
+        transaction.on_commit(partial(_enqueue_deliveries, [(delivery.pk, delivery.queue)]))
+    return delivery
+
+
+STALE_AFTER = timedelta(seconds=30)
+
+
+def outbox_sweep(*, batch: int = 500) -> dict:
+    """Re-publish what a broker outage or a lost message left behind. Safe to run on many workers at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        events = list(OutboxEvent.objects.select_for_update(skip_locked=True)
+                      .filter(state=OutboxEvent.State.PENDING, created_at__lt=now - timedelta(seconds=2))
+                      .values_list("pk", flat=True)[:batch])
+    for event_id in events:
+        enqueue_safely("bss.tasks.outbox_dispatch_task", str(event_id))
+    with transaction.atomic():
+        due = list(Delivery.objects.select_for_update(skip_locked=True)
+                   .filter(state=Delivery.State.PENDING)
+                   .exclude(next_attempt_at__gt=now)
+                   .exclude(enqueued_at__gt=now - STALE_AFTER)
+                   .values_list("pk", "queue")[:batch])
+    _enqueue_deliveries(due)
+    return {"events": len(events), "deliveries": len(due)}

@@ -1,0 +1,85 @@
+"""TMF hub: listener subscriptions and at-least-once HTTP delivery of event envelopes."""
+import logging
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import ValidationFailed
+from .models import Delivery, HubSubscription
+
+logger = logging.getLogger(__name__)
+
+
+def hub_subscribe(*, api: str, callback: str, query: str = "", owner_party_id: str = "") -> HubSubscription:
+    if not isinstance(callback, str) or not callback.lower().startswith(("http://", "https://")):
+        raise ValidationFailed("callback must be an http(s) URL", reference_error="callback")
+    if query is not None and not isinstance(query, str):
+        raise ValidationFailed("query must be a string", reference_error="query")
+    return HubSubscription.objects.create(api=api, callback=callback[:500], query=(query or "")[:500],
+                                          owner_party_id=owner_party_id or "")
+
+
+def hub_unsubscribe(*, subscription: HubSubscription) -> None:
+    subscription.delete()
+
+
+def subscription_matches(query: str, event) -> bool:
+    """Supports the TMF hub query forms `eventType=A,B` and `eventType.in=A,B` (others: match all)."""
+    if not query:
+        return True
+    params = parse_qs(query.lstrip("?"))
+    wanted = params.get("eventType") or params.get("eventType.in")
+    if not wanted:
+        return True
+    types = {t.strip() for value in wanted for t in value.split(",")}
+    return event.event_type in types
+
+
+def event_envelope(event) -> dict:
+    body = event.tmf_body if event.tmf_body is not None else {"id": event.resource_id}
+    return {
+        "eventId": str(event.pk),
+        "eventTime": event.created_at.isoformat().replace("+00:00", "Z"),
+        "eventType": event.event_type,
+        "correlationId": event.correlation_id or None,
+        "event": {event.resource_type: body},
+    }
+
+
+def listener_deliver(*, delivery_id) -> str:
+    """POST the envelope to the callback; 2xx marks it delivered, anything else counts an attempt."""
+    from .events import delivery_record_failure
+
+    with transaction.atomic():
+        delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("event", "subscription")
+                    .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
+        if delivery is None:
+            return "skipped"
+        if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now() + timedelta(milliseconds=50):
+            return "not-due"
+        if delivery.subscription is None:  # listener unsubscribed meanwhile: nothing left to deliver to
+            delivery.state = Delivery.State.DEAD
+            delivery.last_error = "subscription removed"
+            delivery.save(update_fields=["state", "last_error"])
+            return "dead"
+        callback = delivery.subscription.callback
+        envelope = event_envelope(delivery.event)
+        # Claim for the length of the call so a concurrent sweep does not post the same attempt twice.
+        delivery.enqueued_at = timezone.now()
+        delivery.save(update_fields=["enqueued_at"])
+    try:
+        response = requests.post(callback, json=envelope, timeout=settings.BSS_HTTP_TIMEOUT,
+                                 headers={"X-Correlation-ID": delivery.event.correlation_id or ""})
+    except requests.RequestException as exc:
+        return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))
+    if 200 <= response.status_code < 300:
+        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING).update(
+            state=Delivery.State.DELIVERED, attempts=delivery.attempts + 1, last_status=response.status_code,
+            delivered_at=timezone.now())
+        return "delivered"
+    return delivery_record_failure(delivery_id=delivery_id, error=f"HTTP {response.status_code}",
+                                   status=response.status_code)

@@ -1,0 +1,133 @@
+"""Correlation ids, JSON-log enrichment, Prometheus metrics and health probes."""
+import logging
+import os
+import time
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import multiprocess
+
+from .context import correlation_id_var, new_correlation_id
+
+logger = logging.getLogger(__name__)
+CORRELATION_HEADER = "X-Correlation-ID"
+
+REQUESTS = Counter("bss_http_requests_total", "HTTP requests", ["method", "status"])
+REQUEST_SECONDS = Histogram("bss_http_request_seconds", "HTTP request duration", ["method"])
+TASKS = Counter("bss_task_outcomes_total", "Celery task outcomes", ["task", "outcome"])
+
+
+class CorrelationIdFilter(logging.Filter):
+    def filter(self, record):
+        record.correlation_id = correlation_id_var.get() or None
+        return True
+
+
+class CorrelationIdMiddleware:
+    """Takes X-Correlation-ID from the caller or makes one; echoes it and carries it into events and tasks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(CORRELATION_HEADER, "")[:64]
+        token = correlation_id_var.set(incoming or new_correlation_id())
+        try:
+            response = self.get_response(request)
+            response[CORRELATION_HEADER] = correlation_id_var.get()
+            return response
+        finally:
+            correlation_id_var.reset(token)
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        REQUESTS.labels(request.method, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(request.method).observe(time.perf_counter() - started)
+        return response
+
+
+def connect_celery_signals():
+    from celery import signals
+
+    @signals.before_task_publish.connect(weak=False)
+    def add_correlation_header(headers=None, **_):
+        if headers is not None and correlation_id_var.get():
+            headers.setdefault("correlation_id", correlation_id_var.get())
+
+    @signals.task_prerun.connect(weak=False)
+    def adopt_correlation_id(task=None, **_):
+        incoming = getattr(task.request, "correlation_id", None) if task else None
+        correlation_id_var.set(incoming or new_correlation_id())
+
+    @signals.task_success.connect(weak=False)
+    def count_success(sender=None, **_):
+        TASKS.labels(getattr(sender, "name", "?"), "success").inc()
+
+    @signals.task_failure.connect(weak=False)
+    def count_failure(sender=None, **_):
+        TASKS.labels(getattr(sender, "name", "?"), "failure").inc()
+
+    @signals.task_retry.connect(weak=False)
+    def count_retry(sender=None, **_):
+        TASKS.labels(getattr(sender, "name", "?"), "retry").inc()
+
+
+def _outbox_gauges(registry):
+    """Computed at scrape time from the database, so every process reports the same truth."""
+    from .models import Delivery, OutboxEvent
+
+    lag = Gauge("bss_outbox_lag_seconds", "Age of the oldest undispatched event", registry=registry)
+    pending = Gauge("bss_outbox_pending_events", "Events not yet dispatched", registry=registry)
+    deliveries = Gauge("bss_deliveries", "Deliveries by state", ["state"], registry=registry)
+    oldest = OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).order_by("created_at").first()
+    lag.set((time.time() - oldest.created_at.timestamp()) if oldest else 0)
+    pending.set(OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).count())
+    for state in (Delivery.State.PENDING, Delivery.State.DEAD):
+        deliveries.labels(state).set(Delivery.objects.filter(state=state).count())
+
+
+def metrics_view(request):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        from prometheus_client import REGISTRY as registry  # single process (dev server, tests)
+    db_registry = CollectorRegistry()
+    try:
+        _outbox_gauges(db_registry)
+    except Exception:  # noqa: BLE001 - metrics must answer even when the database does not
+        logger.warning("outbox gauges unavailable")
+    body = generate_latest(registry) + generate_latest(db_registry)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def health_live(request):
+    return JsonResponse({"status": "live"})
+
+
+def health_ready(request):
+    from django.conf import settings
+
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"database: {exc.__class__.__name__}")
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"broker: {exc.__class__.__name__}")
+    if problems:
+        return JsonResponse({"code": "SERVICE_UNAVAILABLE", "reason": "Not ready", "message": "; ".join(problems),
+                             "status": "503"}, status=503)
+    return JsonResponse({"status": "ready", "database": "ok", "broker": "ok"})
