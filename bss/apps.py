@@ -1,4 +1,7 @@
-from django.apps import AppConfig
+import importlib
+
+from django.apps import AppConfig, apps
+from django.conf import settings
 
 
 class BssConfig(AppConfig):
@@ -10,3 +13,11 @@ class BssConfig(AppConfig):
         from . import observability
 
         observability.connect_celery_signals()
+        # Every process (web, worker, beat) registers the same event subscribers: each app's handlers.py.
+        for module in [f"{config.name}.handlers" for config in apps.get_app_configs()] + list(
+                getattr(settings, "BSS_EXTRA_HANDLER_MODULES", [])):
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise

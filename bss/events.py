@@ -179,7 +179,7 @@ def delivery_run(*, delivery_id) -> str:
 def _run_handler(delivery_id) -> str:
     try:
         with transaction.atomic():
-            delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("event")
+            delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related("event")
                         .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
             if delivery is None:
                 return "skipped"

@@ -55,7 +55,7 @@ def listener_deliver(*, delivery_id) -> str:
     from .events import delivery_record_failure
 
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("event", "subscription")
+        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related("event", "subscription")
                     .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
         if delivery is None:
             return "skipped"
