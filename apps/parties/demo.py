@@ -10,6 +10,7 @@ from .services import api_client_register, billing_account_get_or_create, party_
 
 STAFF_GROUPS = ("operator", "catalog manager", "admin")
 DEMO_CHANNEL = "demo-channel"
+CONFORMANCE_CLIENT = "conformance-lab"
 # What a sales channel may do: read everything public, write its own orders, carts and qualifications.
 CHANNEL_WRITE_APIS = ("tmf622", "tmf663", "tmf679", "tmf645")
 
@@ -31,10 +32,14 @@ def seed():
 
     channel = party_get_or_create(name="Demo Channel", kind=PartyKind.CHANNEL)
     api_client_register(name=DEMO_CHANNEL, party=channel, scopes=channel_scopes())
+    # The conformance runner (catalog kits, schemathesis) writes everywhere, as its own partner.
+    lab = party_get_or_create(name="Conformance Lab", kind=PartyKind.PARTNER)
+    api_client_register(name=CONFORMANCE_CLIENT, party=lab,
+                        scopes=[f"{api}.{kind}" for api in settings.BSS_TMF_APIS for kind in ("read", "write")])
     acme = party_get_or_create(name="ACME Corp", kind=PartyKind.ORGANIZATION, segment=Segment.BUSINESS,
                                channel=channel)
     jane = party_get_or_create(name="Jane Doe", kind=PartyKind.INDIVIDUAL, segment=Segment.RESIDENTIAL,
                                channel=channel)
     billing_account_get_or_create(name="ACME main account", party=acme)
     billing_account_get_or_create(name="Jane Doe account", party=jane)
-    return "admin user, demo-channel client, 2 customers"
+    return "admin user, demo-channel and conformance-lab clients, 2 customers"
