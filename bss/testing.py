@@ -12,17 +12,6 @@ TMF_SPECS_DIR = Path(os.environ.get("TMF_SPECS_DIR", SHARED / "tmf" / "specs"))
 TMF_CTK_DIR = Path(os.environ.get("TMF_CTK_DIR", SHARED / "tmf" / "ctk"))
 
 
-def make_channel(name: str, scopes: list[str] | None = None):
-    """A channel party with an OAuth client and a token; returns (party, bearer token string)."""
-    from apps.parties.choices import PartyKind
-    from apps.parties.demo import channel_scopes
-    from apps.parties.services import api_client_register, party_get_or_create, token_issue
-
-    party = party_get_or_create(name=name, kind=PartyKind.CHANNEL)
-    api_client_register(name=name, party=party, scopes=channel_scopes() if scopes is None else scopes)
-    return party, token_issue(client_name=name).token
-
-
 def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
@@ -58,3 +47,25 @@ def count_queries(func):
 def load_spec(filename: str) -> dict | None:
     path = TMF_SPECS_DIR / filename
     return json.loads(path.read_text()) if path.exists() else None
+
+
+def outbox_drain(max_rounds: int = 20) -> int:
+    """Dispatch pending events and run their handler deliveries in this process, until nothing is left.
+
+    For unit tests (no worker): what the worker would do, synchronously. Returns deliveries run."""
+    from .events import delivery_run, event_dispatch
+    from .models import Delivery, OutboxEvent
+
+    ran = 0
+    for _ in range(max_rounds):
+        pending = list(OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).values_list("pk", flat=True))
+        for event_id in pending:
+            event_dispatch(event_id=event_id)
+        deliveries = list(Delivery.objects.filter(state=Delivery.State.PENDING, kind=Delivery.Kind.HANDLER,
+                                                  attempts=0).values_list("pk", flat=True))
+        for delivery_id in deliveries:
+            delivery_run(delivery_id=delivery_id)
+            ran += 1
+        if not pending and not deliveries:
+            break
+    return ran

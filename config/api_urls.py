@@ -4,9 +4,12 @@ import importlib
 from django.conf import settings
 from django.urls import path
 
-from bss.api.index import api_index
+from bss.api.index import api_docs_index, api_index
 
-urlpatterns = [path("tmf-api/", api_index, name="tmf-api-index")]
+urlpatterns = [
+    path("tmf-api/", api_index, name="tmf-api-index"),
+    path("tmf-api/docs/", api_docs_index, name="tmf-api-docs"),
+]
 
 for app in settings.INSTALLED_APPS:
     if not app.startswith("apps."):

@@ -31,14 +31,14 @@ def demo_parties(db):
 
 @pytest.fixture
 def channel_a(db):
-    from bss.testing import make_channel
+    from apps.parties.testing import make_channel
 
     return make_channel("channel-a")
 
 
 @pytest.fixture
 def channel_b(db):
-    from bss.testing import make_channel
+    from apps.parties.testing import make_channel
 
     return make_channel("channel-b")
 

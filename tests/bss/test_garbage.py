@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 
 from bss.api.catalogue import mounted_apis
-from bss.testing import bearer, make_channel
+from apps.parties.testing import make_channel
+from bss.testing import bearer
 
 GARBAGE_BODIES = [
     ("{not json", "application/json"),

@@ -4,7 +4,8 @@ import json
 import pytest
 
 from bss.models import HubSubscription, IdempotencyRecord
-from bss.testing import assert_tmf_error, bearer, make_channel, post_json
+from apps.parties.testing import make_channel
+from bss.testing import assert_tmf_error, bearer, post_json
 
 pytestmark = pytest.mark.urls("tests.bss.kit_urls")
 HUB = "/tmf-api/kitTest/v1/hub"

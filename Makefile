@@ -1,0 +1,38 @@
+# The two commands a fresh machine with only Python 3.11 needs:
+#   make run    the whole back office (web, Celery worker and beat) on embedded PostgreSQL and Redis
+#   make test   import contracts, the whole pytest suite, then the TMF conformance kits
+# DATABASE_URL / REDIS_URL in the environment switch both to external servers.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: run test schemas services services-down
+
+run: install-local
+	$(PY) scripts/run.py
+
+test: install-test
+	bash scripts/test.sh $(PYTEST_ARGS)
+
+# Settings see the same service URLs as `make run`; nothing is started.
+schemas: install-local
+	eval "$$($(PY) scripts/devservices.py env)" && $(PY) manage.py export_schemas
+
+# Start (or reuse) the embedded services of `make run` and print their export lines.
+services: install-local
+	@$(PY) scripts/devservices.py up --profile run
+
+services-down: install-local
+	@$(PY) scripts/devservices.py down --profile run
+
+# install-local / install-test: the venv plus requirements/<name>.txt. The stamp's name hashes the
+# chosen file together with every requirements file (they include each other with -r), so an
+# unchanged set skips pip entirely and any edit reinstalls.
+install-%:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@stamp=$(VENV)/.installed-$$({ echo $*; cat requirements/*.txt; } | sha256sum | cut -c1-16); \
+	if [ ! -f $$stamp ]; then \
+	  echo "installing requirements/$*.txt into $(VENV)"; \
+	  $(PY) -m pip install -q --disable-pip-version-check -r requirements/$*.txt && touch $$stamp; \
+	fi
