@@ -5,7 +5,7 @@ import time
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import multiprocess
 
 from .context import correlation_id_var, new_correlation_id
@@ -66,6 +66,14 @@ def connect_celery_signals():
         incoming = getattr(task.request, "correlation_id", None) if task else None
         correlation_id_var.set(incoming or new_correlation_id())
 
+    if os.environ.get("BSS_FLOW_WORKER"):
+        @signals.task_prerun.connect(weak=False)
+        def forget_content_type_ids(**_):
+            # Flow tests flush the database between tests, which renumbers content types: no stale cache.
+            from django.contrib.contenttypes.models import ContentType
+
+            ContentType.objects.clear_cache()
+
     @signals.task_success.connect(weak=False)
     def count_success(sender=None, **_):
         TASKS.labels(getattr(sender, "name", "?"), "success").inc()
@@ -79,18 +87,23 @@ def connect_celery_signals():
         TASKS.labels(getattr(sender, "name", "?"), "retry").inc()
 
 
-def _outbox_gauges(registry):
-    """Computed at scrape time from the database, so every process reports the same truth."""
-    from .models import Delivery, OutboxEvent
+class OutboxCollector:
+    """Outbox gauges computed at scrape time from the database (not per process), so every scrape agrees."""
 
-    lag = Gauge("bss_outbox_lag_seconds", "Age of the oldest undispatched event", registry=registry)
-    pending = Gauge("bss_outbox_pending_events", "Events not yet dispatched", registry=registry)
-    deliveries = Gauge("bss_deliveries", "Deliveries by state", ["state"], registry=registry)
-    oldest = OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).order_by("created_at").first()
-    lag.set((time.time() - oldest.created_at.timestamp()) if oldest else 0)
-    pending.set(OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).count())
-    for state in (Delivery.State.PENDING, Delivery.State.DEAD):
-        deliveries.labels(state).set(Delivery.objects.filter(state=state).count())
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        from .models import Delivery, OutboxEvent
+
+        pending = OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING)
+        oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+        yield GaugeMetricFamily("bss_outbox_lag_seconds", "Age of the oldest undispatched event",
+                                value=(time.time() - oldest.timestamp()) if oldest else 0)
+        yield GaugeMetricFamily("bss_outbox_pending_events", "Events not yet dispatched", value=pending.count())
+        deliveries = GaugeMetricFamily("bss_deliveries", "Deliveries by state", labels=["state"])
+        for state in (Delivery.State.PENDING, Delivery.State.DEAD):
+            deliveries.add_metric([state], Delivery.objects.filter(state=state).count())
+        yield deliveries
 
 
 def metrics_view(request):
@@ -100,11 +113,13 @@ def metrics_view(request):
     else:
         from prometheus_client import REGISTRY as registry  # single process (dev server, tests)
     db_registry = CollectorRegistry()
+    db_registry.register(OutboxCollector())
     try:
-        _outbox_gauges(db_registry)
+        db_metrics = generate_latest(db_registry)
     except Exception:  # noqa: BLE001 - metrics must answer even when the database does not
         logger.warning("outbox gauges unavailable")
-    body = generate_latest(registry) + generate_latest(db_registry)
+        db_metrics = b""
+    body = generate_latest(registry) + db_metrics
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
 
 

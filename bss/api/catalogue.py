@@ -11,6 +11,32 @@ CTK_CLIENTS = {"tmf620": "conformance-lab", "tmf633": "conformance-lab", "tmf622
                "tmf663": "demo-channel"}
 
 
+# The official spec each API is built against (found in TMF_SPECS_DIR, never copied into the project).
+SPEC_FILES = {
+    "tmf620": "TMF620-ProductCatalog-v4.1.0.swagger.json",
+    "tmf622": "TMF622-ProductOrdering-v4.0.0.swagger.json",
+    "tmf633": "TMF633-ServiceCatalog-v4.0.0.swagger.json",
+    "tmf637": "TMF637-ProductInventory-v4.0.0.swagger.json",
+    "tmf638": "TMF638-ServiceInventory-v4.0.0.swagger.json",
+    "tmf641": "TMF641-ServiceOrdering-v4.1.0.swagger.json",
+    "tmf645": "TMF645-ServiceQualification-v4.0.0.swagger.json",
+    "tmf663": "TMF663-ShoppingCart-v4.0.0.swagger.json",
+    "tmf679": "TMF679-ProductOfferingQualification-v4.0.0.swagger.json",
+}
+
+
+def mounted_resources() -> list[tuple[str, str, str]]:
+    """(api, resource, list path) for every TMF resource served, hub excluded."""
+    found = []
+    for code, info in mounted_apis().items():
+        for pattern in info["urlconf"].urlpatterns[0].url_patterns:
+            name = pattern.name or ""
+            if name.endswith("-list") and name != "hub-list":
+                resource = name[: -len("-list")]
+                found.append((code, resource, info["base_path"] + resource))
+    return found
+
+
 def mounted_apis() -> dict[str, dict]:
     get_resolver().url_patterns  # noqa: B018 - loading the URLconf mounts the APIs
     return {code: info for code, info in sorted(MOUNTED_APIS.items()) if code in settings.BSS_TMF_APIS}

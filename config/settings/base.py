@@ -184,7 +184,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["correlation"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.server": {"level": "WARNING"}, "celery": {"level": "INFO"}},
+    # Per-task INFO lines (every sweep, every delivery) drown the rest; task outcomes are in /metrics.
+    "loggers": {"django.server": {"level": "WARNING"}, "celery": {"level": "INFO"},
+                "celery.app.trace": {"level": "WARNING"}, "celery.worker.strategy": {"level": "WARNING"},
+                "celery.beat": {"level": "WARNING"}},
 }
 
 # Outbound HTTP (hub callbacks): (connect, read) seconds.
