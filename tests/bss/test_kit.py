@@ -175,15 +175,14 @@ def test_refused_request_does_not_burn_the_idempotency_key(api, reader):
     assert post_json(api, HUB, {"callback": "http://127.0.0.1:9/ok"}, token, HTTP_IDEMPOTENCY_KEY="k3").status_code == 201
 
 
-def test_throttle_answers_429_with_retry_after(api, reader, settings):
+def test_throttle_answers_429_with_retry_after(api, reader, monkeypatch):
     from django.core.cache import cache
+
+    from bss.api.throttling import ClientRateThrottle
 
     cache.clear()
     _, token = reader
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"client": "2/min"}}
-    from bss.api.throttling import ClientRateThrottle
-
-    ClientRateThrottle.THROTTLE_RATES = {"client": "2/min"}
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "2/min"})
     try:
         codes = [api.get(HUB, **bearer(token)).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
@@ -191,7 +190,6 @@ def test_throttle_answers_429_with_retry_after(api, reader, settings):
         assert_tmf_error(response, 429, "TOO_MANY_REQUESTS")
         assert int(response["Retry-After"]) >= 1
     finally:
-        ClientRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         cache.clear()
 
 
