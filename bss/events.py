@@ -28,6 +28,9 @@ class Subscriber:
 
 _subscribers: dict[str, list[Subscriber]] = {}
 
+# owner_party_id of events about public resources (the catalogs): every listener may hear them.
+PUBLIC = "*"
+
 
 def subscriber(*event_types: str, queue: str = "default", max_attempts: int = 8):
     """Register an idempotent in-process handler `func(event: OutboxEvent)` for these event types."""
@@ -159,8 +162,9 @@ def _matching_subscriptions(event: OutboxEvent):
     from .hub import subscription_matches
 
     subs = HubSubscription.objects.filter(api=event.api)
-    # A channel's listener hears only about its own resources; an unbound listener (staff) hears all.
-    subs = [s for s in subs if not s.owner_party_id or s.owner_party_id == event.owner_party_id]
+    # A channel's listener hears only about its own resources and public ones (owner PUBLIC, e.g. the catalog);
+    # an unbound listener (staff) hears all.
+    subs = [s for s in subs if not s.owner_party_id or event.owner_party_id in (PUBLIC, s.owner_party_id)]
     return [s for s in subs if subscription_matches(s.query, event)]
 
 

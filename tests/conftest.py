@@ -11,6 +11,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 ROOT = Path(settings.BASE_DIR)
+pytest_plugins = ["tests.catalog_fixtures"]
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """TMF attribute filtering: `attr=value`, `attr=a,b` (any of), and `attr.gt/.gte/.lt/.lte=value`."""
 import django_filters
+from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -23,7 +24,9 @@ class TMFFilterSet(django_filters.FilterSet):
         for tmf_name, spec in cls.tmf_fields.items():
             path, lookups = (spec, ()) if isinstance(spec, str) else spec
             model_field = _resolve_field(model, path)
-            filters[tmf_name] = cls.filter_for_field(model_field, path, "in")
+            # Booleans take one value (a comma list of true/false means nothing, and their widget cannot split).
+            in_lookup = "exact" if isinstance(model_field, models.BooleanField) else "in"
+            filters[tmf_name] = cls.filter_for_field(model_field, path, in_lookup)
             for lookup in lookups:
                 filters[f"{tmf_name}.{lookup}"] = cls.filter_for_field(model_field, path, lookup)
         return filters

@@ -24,3 +24,17 @@ class TMFScopePermission(BasePermission):
         needed = f"{api}.read" if request.method in SAFE_METHODS or getattr(view, "read_scope_suffices", False) \
             else f"{api}.write"
         return token.is_valid([needed])
+
+
+class StaffModelPermission(BasePermission):
+    """Staff sessions write only what their Django model permissions allow (the catalogs: catalog managers and
+    admins; an operator's session reads them). Tokens are judged by their scopes alone."""
+
+    message = "your staff role may not change this"
+    ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or not caller_is_staff(request):
+            return True
+        meta = view.queryset.model._meta
+        return request.user.has_perm(f"{meta.app_label}.{self.ACTIONS.get(request.method, 'change')}_{meta.model_name}")

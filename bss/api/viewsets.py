@@ -56,7 +56,8 @@ class TMFViewSet(viewsets.GenericViewSet):
         queryset = super().get_queryset()
         party = caller_party(self.request)
         if self.owner_field and party is not None:
-            queryset = queryset.filter(**{self.owner_field: party})
+            # By primary key: works for a foreign key and for an id kept as text (cross-context owners).
+            queryset = queryset.filter(**{self.owner_field: party.pk})
         return queryset
 
     def get_object(self):
