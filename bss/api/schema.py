@@ -39,3 +39,15 @@ class TMFAutoSchema(AutoSchema):
 
     def get_tags(self):
         return [getattr(self.view, "basename", None) or super().get_tags()[0]]
+
+
+def relax_response_required(result, generator, request, public):
+    """Responses leave out empty attributes (TMF schemas type them; null is not a string), so the response
+    components require only `id`; request components keep their real required fields."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") or name == "Error" or "required" not in component:
+            continue
+        component["required"] = [field for field in component["required"] if field == "id"]
+        if not component["required"]:
+            del component["required"]
+    return result

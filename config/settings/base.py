@@ -137,6 +137,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "DISABLE_ERRORS_AND_WARNINGS": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bss.api.schema.relax_response_required",
+    ],
 }
 
 # --- OAuth2: client credentials for channels and partners; scopes per TMF API ---

@@ -1,0 +1,31 @@
+"""Subscribers (queue "orders"): our own intake events, and activation's outcomes. All idempotent."""
+from bss.events import subscriber
+
+from . import events, services
+
+
+@subscriber(events.PRODUCT_ORDER_CREATE, events.PRODUCT_ORDER_ATTRIBUTE_VALUE_CHANGE, queue="orders")
+def validate_product_order(event):
+    services.product_order_validate(order_id=event.payload["product_order_id"])
+
+
+@subscriber(events.CANCEL_PRODUCT_ORDER_CREATE, queue="orders")
+def process_cancellation(event):
+    services.cancel_product_order_process(cancel_id=event.payload["cancel_product_order_id"])
+
+
+@subscriber(events.SERVICE_ORDER_ITEM_STATE_CHANGE, queue="orders")
+def record_service_order_item_outcome(event):
+    payload = event.payload
+    services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=payload.get("key") or "",
+                                          state=payload.get("state") or "", service_id=payload.get("service_id"),
+                                          error=payload.get("error"))
+
+
+@subscriber(events.SERVICE_ORDER_STATE_CHANGE, queue="orders")
+def record_service_order_outcome(event):
+    payload = event.payload
+    for item in payload.get("items") or []:
+        services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=item.get("key") or "",
+                                              state=item.get("state") or "", service_id=item.get("service_id"),
+                                              error=item.get("error"))

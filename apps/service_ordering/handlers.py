@@ -1,0 +1,11 @@
+"""Subscribers to other contexts' events (idempotent: a repeated completion finds the job already done)."""
+from apps.network.events import NETWORK_OPERATION_COMPLETED
+from bss.events import subscriber
+
+from . import services
+
+
+@subscriber(NETWORK_OPERATION_COMPLETED, queue="activation")
+def network_operation_completed(event):
+    services.activation_external_result(idempotency_key=event.payload["idempotency_key"],
+                                        response=event.payload.get("response") or {})

@@ -1,0 +1,77 @@
+"""COM with the real activation, service inventory and network simulator, on the shared real worker:
+the order goes from TMF622 through service orders to TMF638 services and back to a TMF637 product."""
+import os
+
+import pytest
+
+from apps.network.services import network_sim_fail
+from apps.product_inventory.models import Product
+from apps.product_ordering.models import ProductOrder, ServiceItem
+from apps.service_inventory.selectors import service_get
+
+from .conftest import ORDERING, order_body, outbox_is_quiet, post
+
+pytestmark = pytest.mark.flows
+TERMINAL = ("completed", "partial", "failed", "cancelled", "rejected")
+# Activation's step retries without backoff here (the shared worker inherits it when these tests start it).
+os.environ.setdefault("BSS_ACTIVATION_BACKOFF_SECONDS", "0")
+
+
+@pytest.fixture
+def real_worker(celery_worker, eventually):
+    yield celery_worker
+    try:
+        eventually(outbox_is_quiet, timeout=45, interval=0.2)
+    except AssertionError:
+        pass
+
+
+def state_of(order_id):
+    return ProductOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
+
+
+def place_and_wait(api, com, eventually):
+    response = post(api, ORDERING + "productOrder", order_body(com), com.token)
+    assert response.status_code == 201
+    order_id = response.json()["id"]
+    eventually(lambda: state_of(order_id) in TERMINAL, timeout=120, message="order did not end")
+    return order_id
+
+
+def test_business_fiber_is_delivered_end_to_end(api, com, real_worker, eventually, settings):
+    settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
+    order_id = place_and_wait(api, com, eventually)
+    assert state_of(order_id) == "completed"
+    product = Product.objects.get()
+    assert product.status == "active"
+    assert len(product.realizing_services) == 3
+    assert {service_get(service_id=s["service_id"]).state for s in product.realizing_services} == {"active"}
+    assert set(ServiceItem.objects.values_list("state", flat=True)) == {"completed"}
+
+
+def test_a_failing_cpe_platform_leaves_a_partial_order_and_a_pending_active_product(api, com, real_worker,
+                                                                                     eventually, settings):
+    settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
+    network_sim_fail(platform="cpe_manager", rate=1.0, mode="error")
+    order_id = place_and_wait(api, com, eventually)
+    assert state_of(order_id) == "partial"
+    assert Product.objects.get().status == "pendingActive"
+    cpe = ServiceItem.objects.get(optional=True)
+    assert cpe.state == "failed"
+
+
+def test_cancelling_while_activation_runs_cancels_the_order_end_to_end(api, com, real_worker, eventually):
+    from apps.network.services import network_sim_latency
+    from apps.product_ordering.models import CancelProductOrder
+
+    network_sim_latency(platform="access_controller", milliseconds=3000)  # the access takes a while
+    response = post(api, ORDERING + "productOrder", order_body(com), com.token)
+    order_id = response.json()["id"]
+    eventually(lambda: ServiceItem.objects.filter(state="submitted").count() == 3, timeout=30,
+               message="not submitted")
+    cancel = post(api, ORDERING + "cancelProductOrder", {"productOrder": {"id": order_id}}, com.token)
+    assert cancel.status_code == 201
+    eventually(lambda: state_of(order_id) in TERMINAL, timeout=120, message="order did not end")
+    assert state_of(order_id) == "cancelled"
+    assert CancelProductOrder.objects.get().state == "done"
+    assert Product.objects.count() == 0
