@@ -7,7 +7,7 @@ from .routers import MOUNTED_APIS
 # APIs whose official v4 conformance kit runs in `make test`, with the client whose token it uses:
 # the catalog kits write, and channels may only read the catalog, so they run as the catalog admin client.
 CTK_CLIENTS = {"tmf620": "conformance-lab", "tmf633": "conformance-lab", "tmf622": "demo-channel",
-               "tmf637": "demo-channel", "tmf638": "demo-channel", "tmf645": "demo-channel",
+               "tmf637": "demo-channel", "tmf638": "demo-backoffice", "tmf645": "demo-channel",
                "tmf663": "demo-channel"}
 
 
