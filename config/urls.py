@@ -14,5 +14,6 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("console/", include("apps.console.urls")),
     path("", include("config.api_urls")),
 ]

@@ -6,3 +6,6 @@ class FalloutConfig(AppConfig):
     label = "fallout"
     verbose_name = "Fallout"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import handlers  # noqa: F401 (registers the subscribers)

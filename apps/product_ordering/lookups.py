@@ -95,6 +95,6 @@ def qualification_check(*, qualification_id: str) -> str | None:
     found = getter(qualification_id=qualification_id)
     if found is None:
         return f"qualification {qualification_id} is unknown"
-    if str(getattr(found, "state", "")) in ("terminatedWithError", "unqualified"):
-        return f"qualification {qualification_id} is not positive"
+    if not getattr(found, "is_valid_now", True):
+        return f"qualification {qualification_id} is not positive or has expired"
     return None

@@ -19,7 +19,20 @@ def ref_render(ref_id, *, name: str | None = None, href: str | None = None, refe
     return {key: value for key, value in body.items() if value not in (None, "")}
 
 
-class RefInputSerializer(serializers.Serializer):
+class WholeInPatch(serializers.Serializer):
+    """A nested object is replaced whole by a merge-patch, so its required fields stay required
+    (DRF skips required checks in every nested serializer of a partial update)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            missing = {field.field_name: "This field is required." for field in self._writable_fields
+                       if field.required and field.field_name not in data}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().to_internal_value(data)
+
+
+class RefInputSerializer(WholeInPatch):
     """{id, href?, name?, @referredType?} → {"id", "name", "referred_type"}."""
 
     id = serializers.CharField(max_length=200)
@@ -47,7 +60,7 @@ class RelatedPartyInputSerializer(RefInputSerializer):
     role = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
 
 
-class CharacteristicInputSerializer(serializers.Serializer):
+class CharacteristicInputSerializer(WholeInPatch):
     """{name, value, valueType?} → {"name", "value", "value_type"}; value is any JSON."""
 
     name = serializers.CharField(max_length=200)

@@ -66,3 +66,16 @@ def test_garbage_never_500(api, token, api_code, path, has_id):
     if has_id:
         assert api.get(path, **bearer(token)).status_code == 404
     assert api.get(path).status_code == 401
+
+
+def test_nested_reference_without_its_id_is_400_even_in_a_merge_patch():
+    from rest_framework import serializers
+
+    from bss.api.refs import RefInputSerializer
+
+    class Patch(serializers.Serializer):
+        refs = RefInputSerializer(many=True, required=False)
+
+    patch = Patch(data={"refs": [{"name": "x"}]}, partial=True)
+    assert patch.is_valid() is False
+    assert patch.errors == {"refs": {0: {"id": "This field is required."}}}

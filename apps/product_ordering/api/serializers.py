@@ -1,7 +1,7 @@
 """TMF622 JSON ↔ COM's domain commands (the anti-corruption layer). Nothing below api/ sees TMF JSON."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer,
+from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer, WholeInPatch,
                           VersionedRefInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
@@ -126,18 +126,18 @@ class CancelProductOrderSerializer(TMFReadSerializer):
 
 
 # --- input ----------------------------------------------------------------------------------------------------
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(WholeInPatch):
     text = serializers.CharField(max_length=2000)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
     date = serializers.DateTimeField(required=False)
 
 
-class RelationshipInputSerializer(serializers.Serializer):
+class RelationshipInputSerializer(WholeInPatch):
     id = serializers.CharField(max_length=100)
     relationshipType = serializers.CharField(max_length=50)
 
 
-class ProductValueInputSerializer(serializers.Serializer):
+class ProductValueInputSerializer(WholeInPatch):
     id = serializers.CharField(max_length=64, required=False)
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
 

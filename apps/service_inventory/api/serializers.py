@@ -1,7 +1,7 @@
 """TMF638 Service JSON ↔ the service inventory's domain attributes (the anti-corruption layer)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer,
+from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer, WholeInPatch,
                           VersionedRefInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
@@ -80,7 +80,7 @@ class ServiceSerializer(TMFReadSerializer):
         return {key: value for key, value in data.items() if value != ""}
 
 
-class ServiceOrderItemRefInputSerializer(serializers.Serializer):
+class ServiceOrderItemRefInputSerializer(WholeInPatch):
     serviceOrderId = serializers.CharField(max_length=64, source="service_order_id")
     itemId = serializers.CharField(max_length=200, source="item_id")
     itemAction = serializers.CharField(max_length=20, required=False, allow_blank=True, source="action")

@@ -1,0 +1,303 @@
+"""Reconciliation writes: compare TMF638 with the network, record drift, repair it or escalate it."""
+import logging
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bss.errors import IllegalTransition, NotFound
+from bss.events import enqueue_safely, event_emit
+from bss.fsm import transition_apply
+
+from . import conf, events, sources
+from .choices import ACTIVE_DRIFT_STATES, DetectedBy, DriftKind, DriftState
+from .compare import Finding, findings_for
+from .models import DriftRecord, ReconcileRun
+
+logger = logging.getLogger(__name__)
+ACTOR = "reconciliation"
+REPAIR_TASK = "apps.reconciliation.tasks.drift_repair_task"
+
+
+# --- recording ---------------------------------------------------------------------------------------------
+
+def _emit(drift: DriftRecord, event_type: str) -> None:
+    event_emit(event_type=event_type, resource_type=events.RESOURCE_TYPE, resource_id=drift.pk,
+               payload=events.drift_payload(drift))
+
+
+def _repair_enqueue(drift_id, countdown: float | None = None) -> None:
+    transaction.on_commit(partial(enqueue_safely, REPAIR_TASK, str(drift_id), queue="reconcile",
+                                  countdown=countdown))
+
+
+def _record(*, service_id: str, family: str, findings: list[Finding], detected_by: str) -> list[DriftRecord]:
+    """Upsert one unsettled record per finding (caller holds the transaction); new ones are repaired."""
+    records = []
+    for finding in findings:
+        drift, created = DriftRecord.objects.filter(state__in=ACTIVE_DRIFT_STATES).get_or_create(
+            service_id=service_id, platform=finding.platform, kind=finding.kind,
+            defaults={"family": family, "expected": finding.expected, "observed": finding.observed,
+                      "detected_by": detected_by})
+        if created:
+            _emit(drift, events.DRIFT_DETECTED)
+            if finding.kind == DriftKind.DEGRADED:
+                _operating_status_set(service_id, "degraded", "the network reports the service degraded")
+            _repair_enqueue(drift.pk)
+        elif (drift.expected, drift.observed) != (finding.expected, finding.observed):
+            DriftRecord.objects.filter(pk=drift.pk).update(expected=finding.expected, observed=finding.observed,
+                                                           last_seen_at=timezone.now())
+        records.append(drift)
+    return records
+
+
+def _settle(*, service_id: str, platforms: set[str], found: set[tuple[str, str]]) -> int:
+    """Unsettled records on these platforms that the check no longer finds: repaired if we were repairing."""
+    settled = 0
+    stale = (DriftRecord.objects.select_for_update()
+             .filter(service_id=service_id, platform__in=platforms, state__in=ACTIVE_DRIFT_STATES))
+    for drift in stale:
+        if (drift.platform, drift.kind) in found:
+            continue
+        transition = "mark_repaired" if drift.state == DriftState.REPAIRING else "clear"
+        transition_apply(drift, transition, actor=ACTOR, reason="no longer observed",
+                         update_fields=("settled_at",), at=timezone.now())
+        if drift.kind == DriftKind.DEGRADED:
+            _operating_status_set(service_id, "ok", "the network reports the service healthy again")
+        _emit(drift, events.DRIFT_SETTLED)
+        settled += 1
+    return settled
+
+
+def _operating_status_set(service_id: str, status: str, reason: str) -> None:
+    from apps.service_inventory.services import service_operating_status_set
+
+    facts = sources.service_facts(service_id=service_id)
+    if facts is not None and facts["state"] != "terminated" and facts["operating_status"] != status:
+        service_operating_status_set(service_id=service_id, status=status, reason=reason)
+
+
+def _check(*, service: dict | None, service_id: str, observed: dict[str, dict], platforms: set[str],
+           detected_by: str) -> list[DriftRecord]:
+    """Compare one service on these platforms and bring its drift records up to date (caller's transaction)."""
+    findings = [finding for platform in sorted(platforms)
+                for finding in findings_for(service=service, platform=platform, observed=observed.get(platform))]
+    records = _record(service_id=service_id, family=service["family"] if service else "", findings=findings,
+                      detected_by=detected_by)
+    _settle(service_id=service_id, platforms=platforms, found={(f.platform, f.kind) for f in findings})
+    return records
+
+
+# --- checking ----------------------------------------------------------------------------------------------
+
+def reconcile_service(*, service_id: str, detected_by: str = DetectedBy.EVENT) -> list[DriftRecord]:
+    """Targeted check of one service (a network change, a repair to verify): every platform that matters."""
+    service_id = str(service_id)
+    service = sources.service_facts(service_id=service_id)
+    observed = sources.observed_for_service(service_id=service_id)
+    with transaction.atomic():
+        known = set(DriftRecord.objects.filter(service_id=service_id, state__in=ACTIVE_DRIFT_STATES)
+                    .values_list("platform", flat=True))
+        platforms = set(observed) | known | set(sources.platforms_of(service["family"]) if service else ())
+        return _check(service=service, service_id=service_id, observed=observed, platforms=platforms,
+                      detected_by=detected_by)
+
+
+def reconcile_family(*, family: str, detected_by: str = DetectedBy.SCHEDULED, batch: int | None = None) -> dict:
+    """One pass over a family: its TMF638 services page by page (keyset on the id), each page beside what the
+    family's platforms run in the same id range. Ids the network runs that no page has are orphan candidates.
+
+    Memory stays flat (one page at a time); writes happen only where drift is found or settles."""
+    batch = batch or conf.batch_size()
+    started = time.monotonic()
+    run = ReconcileRun.objects.create(family=family, detected_by=detected_by)
+    readers = [sources.ObservedRanges(platform=platform, batch=batch) for platform in sources.platforms_of(family)]
+    platforms = {reader.platform for reader in readers}
+    counts = {"services_checked": 0, "observed_checked": 0, "drifts_found": 0}
+    after = ""
+    for page in sources.service_pages(family=family, batch=batch):
+        upto = page[-1]["id"]
+        _reconcile_range(page=page, after=after, upto=upto, readers=readers, platforms=platforms,
+                         detected_by=detected_by, counts=counts)
+        after = upto
+    # Whatever the network runs beyond the last service of the family.
+    _reconcile_range(page=[], after=after, upto=None, readers=readers, platforms=platforms,
+                     detected_by=detected_by, counts=counts)
+    for name, value in counts.items():
+        setattr(run, name, value)
+    run.finished_at = timezone.now()
+    run.save(update_fields=[*counts, "finished_at"])
+    return {"family": family, **counts, "seconds": round(time.monotonic() - started, 3)}
+
+
+def _reconcile_range(*, page: list[dict], after: str, upto: str | None, readers, platforms: set[str],
+                     detected_by: str, counts: dict) -> None:
+    """Compare the services of one id range with what the platforms run in that range."""
+    observed = {reader.platform: reader.read(after=after, upto=upto) for reader in readers}
+    services = {service["id"]: service for service in page}
+    in_range = Q(service_id__gt=after) & (Q(service_id__lte=upto) if upto is not None else Q())
+    unsettled = set(DriftRecord.objects.filter(in_range, platform__in=platforms, state__in=ACTIVE_DRIFT_STATES)
+                    .values_list("service_id", flat=True))
+    outsiders = ({sid for running in observed.values() for sid in running} | unsettled) - set(services)
+    live = sources.live_service_ids(service_ids=sorted(outsiders)) if outsiders else set()
+    with transaction.atomic():
+        for service_id in services.keys() | outsiders:
+            service = services.get(service_id)
+            if service is None and service_id in live:
+                continue  # another family's service on a shared platform: its own pass checks it
+            running = {platform: observed[platform][service_id] for platform in platforms
+                       if service_id in observed[platform]}
+            findings = [finding for platform in sorted(platforms)
+                        for finding in findings_for(service=service, platform=platform, observed=running.get(platform))]
+            if findings or service_id in unsettled:
+                counts["drifts_found"] += len(_check(service=service, service_id=service_id, observed=running,
+                                                     platforms=platforms, detected_by=detected_by))
+    counts["services_checked"] += len(page)
+    counts["observed_checked"] += sum(len(running) for running in observed.values())
+
+
+@contextmanager
+def _family_lock(family: str):
+    """One pass per family at a time across all workers (a PostgreSQL session advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [f"reconcile:{family}"])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"reconcile:{family}"])
+
+
+def family_every_seconds(*, family: str) -> float:
+    """The family's frequency: the most demanding of its service specs' `reconcile_every_seconds`."""
+    from apps.service_catalog.selectors import service_specification_list
+
+    wanted = [spec.reconcile_every_seconds for spec in service_specification_list(family=family)
+              if spec.reconcile_every_seconds]
+    return float(min(wanted)) if wanted else conf.default_every_seconds()
+
+
+def reconcile_family_if_due(*, family: str, force: bool = False) -> dict | None:
+    """The beat job's body: run a scheduled pass when the family's frequency says so (or when forced by
+    `manage.py reconcile` without --now) and no other worker is running one."""
+    latest = ReconcileRun.objects.filter(family=family, detected_by=DetectedBy.SCHEDULED).first()
+    every = timedelta(seconds=family_every_seconds(family=family))
+    if not force and latest is not None and latest.started_at > timezone.now() - every + timedelta(milliseconds=200):
+        return None
+    with _family_lock(family) as acquired:
+        return reconcile_family(family=family) if acquired else None
+
+
+# --- repair ------------------------------------------------------------------------------------------------
+
+def _locked(drift_id) -> DriftRecord:
+    try:
+        drift = DriftRecord.objects.select_for_update().filter(pk=drift_id).first()
+    except (ValueError, TypeError, Exception):  # malformed id: unknown
+        drift = None
+    if drift is None:
+        raise NotFound(f"no drift record {drift_id}")
+    return drift
+
+
+def drift_repair(*, drift_id) -> str:
+    """The repair job: claim the record, ask the network to put TMF638's truth back, then verify.
+
+    Asynchronous platforms answer later (NetworkOperationCompletedEvent → drift_repair_verify)."""
+    from .repair import repair_call
+
+    with transaction.atomic():
+        drift = _locked(drift_id)
+        if drift.state not in (DriftState.OPEN, DriftState.REPAIRING, DriftState.ESCALATED):
+            return "skipped"
+        transition_apply(drift, "start_repair", actor=ACTOR, reason=f"{drift.kind} repair",
+                         update_fields=("repair_attempts",))
+    result = repair_call(drift)
+    if result is None:
+        return drift_escalate(drift_id=drift_id, error=f"{drift.kind} drift cannot be repaired automatically")
+    if result.outcome == "pending":
+        return "waiting"
+    if result.outcome == "done":
+        return drift_repair_verify(drift_id=drift_id)
+    if result.transient and drift.repair_attempts < conf.max_repair_attempts():
+        return _repair_retry(drift_id, result.error)
+    return drift_escalate(drift_id=drift_id, error=result.error)
+
+
+def drift_repair_verify(*, drift_id) -> str:
+    """After a repair call took effect: look again; what remains is retried, then escalated."""
+    drift = DriftRecord.objects.filter(pk=drift_id).first()
+    if drift is None or drift.state != DriftState.REPAIRING:
+        return "skipped"
+    reconcile_service(service_id=drift.service_id, detected_by=drift.detected_by)
+    drift.refresh_from_db()
+    if drift.state != DriftState.REPAIRING:
+        return drift.state
+    if drift.repair_attempts < conf.max_repair_attempts():
+        return _repair_retry(drift_id, "still observed after repair")
+    return drift_escalate(drift_id=drift_id, error=f"still observed after {drift.repair_attempts} repair attempts")
+
+
+def _repair_retry(drift_id, error: str) -> str:
+    with transaction.atomic():
+        drift = _locked(drift_id)
+        drift.last_error = error[:2000]
+        drift.save(update_fields=["last_error"])
+        _repair_enqueue(drift.pk, countdown=conf.repair_backoff_seconds() * (2 ** (drift.repair_attempts - 1)))
+    return "retrying"
+
+
+@transaction.atomic
+def drift_escalate(*, drift_id, error: str) -> str:
+    """Hand the drift to an operator: a fallout case (source reconciliation) with everything we know."""
+    drift = _locked(drift_id)
+    if drift.state not in (DriftState.OPEN, DriftState.REPAIRING):
+        return drift.state
+    transition_apply(drift, "escalate", actor=ACTOR, reason=error, update_fields=("last_error",), error=error[:2000])
+    event_emit(event_type="FalloutRequested", resource_type=events.RESOURCE_TYPE, resource_id=drift.pk, payload={
+        "source": "reconciliation", "kind": f"{drift.kind}Drift",
+        "summary": f"{drift.kind} drift on {drift.platform} for service {drift.service_id}: {error}",
+        "context": {"drift_id": str(drift.pk), "platform": drift.platform, "expected": drift.expected,
+                    "observed": drift.observed, "attempts": drift.repair_attempts},
+        "product_order_id": "", "service_order_id": "", "item_key": "", "job_id": "",
+        "service_id": drift.service_id})
+    return DriftState.ESCALATED
+
+
+@transaction.atomic
+def drift_repair_schedule(*, drift_id) -> DriftRecord:
+    """An operator's re-drive (through its fallout case): try the repair again, from the top."""
+    drift = _locked(drift_id)
+    if drift.state not in (DriftState.OPEN, DriftState.ESCALATED):
+        raise IllegalTransition(f"drift {drift.pk} is {drift.state}; only open or escalated drift is repaired again")
+    DriftRecord.objects.filter(pk=drift.pk).update(repair_attempts=0)
+    _repair_enqueue(drift.pk)
+    return drift
+
+
+@transaction.atomic
+def drift_sync_inventory(*, drift_id) -> DriftRecord:
+    """An operator's decision that the network is right: record what it runs in TMF638, then look again (the
+    config drift clears). Only for config drift of a live service: the other kinds have nothing to copy."""
+    from apps.service_inventory.services import service_update
+
+    drift = _locked(drift_id)
+    if drift.kind != DriftKind.CONFIG or drift.state not in (DriftState.OPEN, DriftState.ESCALATED):
+        raise IllegalTransition(f"drift {drift.pk} is {drift.kind}/{drift.state}; only open or escalated config "
+                                "drift is synced into the inventory")
+    observed = sources.observed_for_service(service_id=drift.service_id).get(drift.platform)
+    service = sources.service_facts(service_id=drift.service_id)
+    if observed is None or service is None:
+        raise IllegalTransition(f"service {drift.service_id} is no longer on both sides; look at it again")
+    running = {name: observed["config"][name] for name in drift.expected or {} if name in observed["config"]}
+    service_update(service_id=drift.service_id, changes={"characteristics": {**service["characteristics"], **running}},
+                   reason="reconciliation: the network's values accepted by an operator")
+    reconcile_service(service_id=drift.service_id, detected_by=drift.detected_by)
+    drift.refresh_from_db()
+    return drift
