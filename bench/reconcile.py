@@ -67,25 +67,6 @@ def clean() -> None:
     ids.delete()
 
 
-def install_batch_reads() -> None:
-    """--assume-batch-read: the keyset read reconciliation asks apps.network.selectors for (it uses it as soon as
-    it exists). Until the network context ships it, this shows what the pass does with it; without the flag the
-    bench measures the fallback (the platform's ids listed once, then one read per service)."""
-    from apps.network import selectors
-
-    observed_model = apps.get_model("network", "ObservedConfig")
-
-    def observed_configs_page(*, platform: str, after: str = "", upto: str | None = None,
-                              limit: int = 2000) -> list[tuple[str, dict, str]]:
-        """(service_id, config, status) with after < service_id <= upto, in service-id order, at most limit."""
-        rows = observed_model.objects.filter(platform=platform, service_id__gt=after)
-        if upto is not None:
-            rows = rows.filter(service_id__lte=upto)
-        return list(rows.order_by("service_id").values_list("service_id", "config", "status")[:limit])
-
-    selectors.observed_configs_page = observed_configs_page
-
-
 class RssSampler(threading.Thread):
     """The process's peak resident set while the `with` block runs (sampled every 20 ms)."""
 
@@ -119,11 +100,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
     parser.add_argument("--reuse", action="store_true", help="reuse rows a --keep run left (same --services)")
     parser.add_argument("--tracemalloc", action="store_true", help="also report the peak of Python allocations")
-    parser.add_argument("--assume-batch-read", action="store_true",
-                        help="give apps.network.selectors the batch reads reconciliation asks for (see below)")
     args = parser.parse_args()
-    if args.assume_batch_read:
-        install_batch_reads()
 
     from apps.reconciliation.services import reconcile_family
 

@@ -37,3 +37,13 @@ def simulator_status() -> list[dict]:
                        "async_completion": row.async_completion,
                        "services": ObservedConfig.objects.filter(platform=platform).count()})
     return status
+
+
+def observed_configs_page(*, platform: str, after: str = "", upto: str | None = None,
+                          limit: int = 2000) -> list[tuple[str, dict, str]]:
+    """(service_id, config, status) with after < service_id <= upto, in service-id order, at most `limit`:
+    a keyset page, so reconciliation reads a platform in flat memory whatever its size."""
+    rows = ObservedConfig.objects.filter(platform=platform, service_id__gt=after)
+    if upto is not None:
+        rows = rows.filter(service_id__lte=upto)
+    return list(rows.order_by("service_id").values_list("service_id", "config", "status")[:limit])

@@ -2,7 +2,6 @@
 
 TMF638 through apps.service_inventory.selectors, the network through apps.network.selectors, platforms of a
 family through activation's activators (the steps say which platforms build a family)."""
-import bisect
 import uuid
 from collections.abc import Iterator
 
@@ -62,37 +61,21 @@ def _is_uuid(value: str) -> bool:
 class ObservedRanges:
     """What one platform runs, read range by range in service-id order during one pass.
 
-    With the network's keyset pages (`observed_configs_page`) each range is one or a few indexed reads. Until the
-    network offers them, the platform's ids are listed once per pass and each one in range is read on its own."""
+    Each range is one or a few indexed keyset reads (`observed_configs_page`), so memory stays flat."""
 
     def __init__(self, *, platform: str, batch: int):
         self.platform, self.batch = platform, batch
-        self.paged = getattr(network_selectors, "observed_configs_page", None)
-        self.ids = None
 
     def read(self, *, after: str, upto: str | None) -> dict[str, dict]:
         """{service_id: {"config", "status"}} with after < service_id <= upto (no upper bound when None)."""
-        if self.paged is None:
-            return self._read_one_by_one(after, upto)
         found = {}
         while True:
-            page = self.paged(platform=self.platform, after=after, upto=upto, limit=self.batch)
+            page = network_selectors.observed_configs_page(platform=self.platform, after=after, upto=upto,
+                                                           limit=self.batch)
             found.update({service_id: {"config": config, "status": status} for service_id, config, status in page})
             if len(page) < self.batch:
                 return found
             after = page[-1][0]
-
-    def _read_one_by_one(self, after: str, upto: str | None) -> dict[str, dict]:
-        if self.ids is None:
-            self.ids = network_selectors.observed_service_ids(platform=self.platform)
-        start = bisect.bisect_right(self.ids, after)
-        end = len(self.ids) if upto is None else bisect.bisect_right(self.ids, upto)
-        found = {}
-        for service_id in self.ids[start:end]:
-            observed = network_selectors.observed_config_read(platform=self.platform, service_id=service_id)
-            if observed is not None:
-                found[service_id] = observed
-        return found
 
 
 def observed_for_service(*, service_id: str) -> dict[str, dict]:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.module_loading import import_string
 from rest_framework import status, viewsets
+from rest_framework.fields import empty
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
@@ -94,7 +95,7 @@ class TMFViewSet(viewsets.GenericViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        data = self.validated_input(self.update_serializer_class, request.data, partial=True, instance=instance)
+        data = self.validated_input(self.update_serializer_class, request.data, merge_patch=True, instance=instance)
         instance = type(self).update_service(instance=instance, data=data, caller=caller_party(request))
         return Response(self.render(self.refetch(instance)))
 
@@ -103,8 +104,15 @@ class TMFViewSet(viewsets.GenericViewSet):
         type(self).delete_service(instance=instance, caller=caller_party(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def validated_input(self, serializer_class, data, partial=False, instance=None):
-        serializer = serializer_class(instance=instance, data=data, partial=partial, context=self.get_serializer_context())
+    def validated_input(self, serializer_class, data, merge_patch=False, instance=None):
+        serializer = serializer_class(instance=instance, data=data, context=self.get_serializer_context())
+        if merge_patch:
+            # Merge-patch: any top-level attribute may be left out, and nothing absent gets a default; but a nested
+            # object that is given replaces the old one whole, so its own required fields stay required
+            # (DRF's partial=True would waive those too and let half objects through).
+            for field in serializer.fields.values():
+                field.required = False
+                field.default = empty
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -118,3 +118,16 @@ def test_cli_sets_knobs_shows_status_and_resets(db, capsys):
         call_command("network_sim", "fail", "ipam", "--rate", "2")
     network_sim_latency(platform="ipam", milliseconds=0)
     network_sim_reset(clear_state=True)
+
+
+def test_observed_configs_page_reads_one_platform_in_keyset_pages(db):
+    from apps.network.models import ObservedConfig
+    from apps.network.selectors import observed_configs_page
+
+    for sid in ("s3", "s1", "s2", "s4"):
+        ObservedConfig.objects.create(platform="ipam", service_id=sid, config={"ip": sid}, status="ok")
+    ObservedConfig.objects.create(platform="cpe_manager", service_id="s2", config={}, status="ok")
+    first = observed_configs_page(platform="ipam", limit=2)
+    rest = observed_configs_page(platform="ipam", after=first[-1][0], upto="s3")
+    assert first == [("s1", {"ip": "s1"}, "ok"), ("s2", {"ip": "s2"}, "ok")]
+    assert rest == [("s3", {"ip": "s3"}, "ok")]
