@@ -13,11 +13,6 @@ def observed_configs_for_service(*, service_id: str) -> dict[str, dict]:
             for row in ObservedConfig.objects.filter(service_id=service_id)}
 
 
-def observed_service_ids(*, platform: str | None = None) -> list[str]:
-    rows = ObservedConfig.objects.all() if platform is None else ObservedConfig.objects.filter(platform=platform)
-    return sorted(set(rows.values_list("service_id", flat=True)))
-
-
 def network_operation_count(*, service_id: str | None = None, idempotency_key: str | None = None) -> int:
     rows = NetworkOperation.objects.all()
     if service_id is not None:

@@ -39,9 +39,7 @@ class TMFReadSerializer(serializers.ModelSerializer):
 
 
 class TMFInputSerializer(serializers.Serializer):
-    """Input side: accepts @type/@baseType/@schemaLocation, refuses unknown top-level types, maps to model names."""
-
-    read_only_tmf_fields = ("id", "href")
+    """Input side: accepts @type/@baseType/@schemaLocation (strings only) and maps them to model names."""
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):

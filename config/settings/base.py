@@ -3,7 +3,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab  # noqa: F401  (schedules below may use it)
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
