@@ -44,6 +44,11 @@ class PlatformAdapter:
         """What the platform runs for the service: {"config": {...}, "status": "ok|degraded"}, None if nothing."""
         raise NotImplementedError
 
+    def capacity(self, *, element: str) -> dict | None:
+        """Access ports at a serving element: {"element", "platform", "total_ports", "used_ports", "free_ports"},
+        None when the platform does not know the element or reports no capacity (then nothing is limited)."""
+        return None
+
 
 class SimulatorAdapter(PlatformAdapter):
     def __init__(self, platform: str):
@@ -65,6 +70,11 @@ class SimulatorAdapter(PlatformAdapter):
         from .selectors import observed_config_read
 
         return observed_config_read(platform=self.platform, service_id=service_id)
+
+    def capacity(self, *, element):
+        from .selectors import simulator_element_capacity
+
+        return simulator_element_capacity(element=element, platform=self.platform)
 
 
 def adapter_for(platform: str) -> PlatformAdapter:

@@ -59,3 +59,38 @@ class NetworkOperation(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.platform}/{self.service_id} ({self.state})"
+
+
+class ServingElement(models.Model):
+    """An access node (an OLT) that serves an area. Its access ports are the capacity qualification checks;
+    coverage data names it by `code`, the key both contexts share."""
+
+    code = models.CharField(max_length=40, unique=True, help_text="e.g. OLT-BER-01")
+    platform = models.CharField(max_length=30, choices=Platform.choices, default=Platform.ACCESS_CONTROLLER)
+    total_ports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} ({self.total_ports} ports)"
+
+
+class PortAllocation(models.Model):
+    """One access port held by one service, from its reservation until the port is removed."""
+
+    element = models.ForeignKey(ServingElement, on_delete=models.PROTECT, related_name="allocations")
+    port = models.PositiveIntegerField()
+    service_id = models.CharField(max_length=64, unique=True, help_text="a service holds one access port")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["element", "port"]
+        constraints = [models.UniqueConstraint(fields=["element", "port"], name="port_allocated_once")]
+
+    def __str__(self):
+        return f"{self.label} → {self.service_id}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.element.code}/{self.port}"

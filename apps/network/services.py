@@ -5,6 +5,7 @@ import time
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from bss.errors import ValidationFailed
@@ -13,9 +14,15 @@ from bss.events import enqueue_safely, event_emit
 from . import events
 from .adapters import DONE, ERROR, PENDING, Result
 from .choices import DriftKind, FailureMode, ObservedStatus, OperationKind, OperationState, Platform
-from .models import NetworkOperation, ObservedConfig, SimulatorPlatform
+from .models import NetworkOperation, ObservedConfig, PortAllocation, ServingElement, SimulatorPlatform
 
 ALLOCATE = "$allocate"
+PORT = "access_port"  # the parameter a port reservation allocates (reserve_port)
+ELEMENT = "serving_element"  # names the element to take it at: the code coverage data knows it by
+
+
+class PortUnavailable(Exception):
+    """The named serving element cannot give the service a port: a terminal refusal, nothing is changed."""
 
 
 def simulator_platform_get(*, platform: str) -> SimulatorPlatform:
@@ -64,6 +71,33 @@ def network_sim_reset(*, clear_state: bool = False) -> None:
     if clear_state:
         ObservedConfig.objects.all().delete()
         NetworkOperation.objects.all().delete()
+        PortAllocation.objects.all().delete()  # the elements and their sizes stay: they are topology
+
+
+def serving_element_capacity_set(*, element: str, total_ports: int,
+                                 platform: str = Platform.ACCESS_CONTROLLER) -> ServingElement:
+    """Create a serving element or resize it (`network_sim capacity`); ports in use are never cut away."""
+    element = (element or "").strip()
+    if not element or len(element) > 40:
+        raise ValidationFailed("the element needs a code of 1 to 40 characters", reference_error="element")
+    if total_ports < 0:
+        raise ValidationFailed("ports cannot be negative", reference_error="ports")
+    simulator_platform_get(platform=platform)  # validates the platform name
+    with transaction.atomic():
+        row, created = ServingElement.objects.select_for_update().get_or_create(
+            code=element, defaults={"platform": platform, "total_ports": total_ports})
+        if created:
+            return row
+        if row.platform != platform:
+            raise ValidationFailed(f"{element} is an element of {row.platform}, not {platform}",
+                                   reference_error="platform")
+        highest = row.allocations.aggregate(highest=Max("port"))["highest"] or 0
+        if total_ports < highest:
+            raise ValidationFailed(f"{element}: port {highest} is in use, so it cannot shrink to {total_ports} ports",
+                                   reference_error="ports")
+        row.total_ports = total_ports
+        row.save(update_fields=["total_ports"])
+    return row
 
 
 def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id: str, params: dict) -> Result:
@@ -75,17 +109,22 @@ def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id
         return Result(ERROR, {"status": 503}, f"{platform}: HTTP 503 service unavailable", transient=True)
     if random.random() < knobs.reject_rate:
         return Result(ERROR, {"status": 422}, f"{platform}: HTTP 422 request refused", transient=False)
-    with transaction.atomic():
-        operation, created = NetworkOperation.objects.get_or_create(
-            idempotency_key=str(idempotency_key),
-            defaults={"platform": platform, "service_id": str(service_id), "kind": kind, "params": params})
-        if created and not knobs.async_completion:
-            _operation_execute(operation)
-        elif operation.state == OperationState.PENDING:
-            # New, or a replay of one whose callback may have been lost: (re)schedule the completion.
-            transaction.on_commit(partial(enqueue_safely, "apps.network.tasks.network_operation_complete_task",
-                                          operation.pk, queue="activation",
-                                          countdown=knobs.callback_delay_ms / 1000))
+    try:
+        with transaction.atomic():
+            operation, created = NetworkOperation.objects.get_or_create(
+                idempotency_key=str(idempotency_key),
+                defaults={"platform": platform, "service_id": str(service_id), "kind": kind, "params": params})
+            if created:
+                _port_reserve(operation)  # on acceptance, so an accepted reservation already counts
+            if created and not knobs.async_completion:
+                _operation_execute(operation)
+            elif operation.state == OperationState.PENDING:
+                # New, or a replay of one whose callback may have been lost: (re)schedule the completion.
+                transaction.on_commit(partial(enqueue_safely, "apps.network.tasks.network_operation_complete_task",
+                                              operation.pk, queue="activation",
+                                              countdown=knobs.callback_delay_ms / 1000))
+    except PortUnavailable as exc:  # rolled back: no operation recorded, so a later call may try again
+        return Result(ERROR, {"status": 409}, f"{platform}: {exc}", transient=False)
     if random.random() < knobs.timeout_rate:
         return Result(ERROR, {}, f"{platform}: no answer (timeout)", transient=True, maybe_applied=True)
     if operation.state == OperationState.DONE:
@@ -105,6 +144,34 @@ def network_operation_complete(*, operation_id: int) -> bool:
     return True
 
 
+def _port_reserve(operation: NetworkOperation) -> None:
+    """Take the lowest free port at the named element for the service (a service holds one: a repeat keeps it).
+    Only a port reservation that names its element is counted; without one the port is made up as before."""
+    element_code = operation.params.get(ELEMENT)
+    if operation.kind != OperationKind.APPLY or operation.params.get(PORT) != ALLOCATE or not element_code:
+        return
+    element = (ServingElement.objects.select_for_update()  # serialises reservations at one element
+               .filter(code=element_code, platform=operation.platform).first())
+    if element is None:
+        raise PortUnavailable(f"unknown serving element {element_code}")
+    held = PortAllocation.objects.select_related("element").filter(service_id=operation.service_id).first()
+    if held is not None:
+        if held.element_id != element.pk:
+            raise PortUnavailable(f"service {operation.service_id} already holds port {held.label}")
+        return
+    used = set(element.allocations.values_list("port", flat=True))
+    free = next((port for port in range(1, element.total_ports + 1) if port not in used), None)
+    if free is None:
+        raise PortUnavailable(f"no free port at {element.code} (all {element.total_ports} in use)")
+    PortAllocation.objects.create(element=element, port=free, service_id=operation.service_id)
+
+
+def _port_release(operation: NetworkOperation, keys: list) -> None:
+    """Removing the access port (or everything) gives the port back to its element."""
+    if not keys or PORT in keys:
+        PortAllocation.objects.filter(service_id=operation.service_id, element__platform=operation.platform).delete()
+
+
 def _operation_execute(operation: NetworkOperation) -> None:
     """Change the observed state (caller holds the transaction) and record the outcome on the operation."""
     observed = (ObservedConfig.objects.select_for_update()
@@ -119,6 +186,7 @@ def _operation_execute(operation: NetworkOperation) -> None:
         operation.response = {"applied": applied, "config": observed.config}
     else:
         keys = operation.params.get("keys") or []
+        _port_release(operation, keys)
         removed = []
         if observed is not None:
             removed = [key for key in (keys or list(observed.config)) if key in observed.config]
@@ -135,6 +203,10 @@ def _operation_execute(operation: NetworkOperation) -> None:
 
 def _allocated(operation: NetworkOperation, name: str) -> str:
     """A stable value the platform picks (port, address, number…): the same service always gets the same."""
+    if name == PORT and operation.params.get(ELEMENT):
+        held = PortAllocation.objects.select_related("element").filter(service_id=operation.service_id).first()
+        if held is not None:
+            return held.label
     digest = int(hashlib.sha256(f"{operation.platform}:{operation.service_id}:{name}".encode()).hexdigest(), 16)
     if "ip" in name:
         return f"10.{digest % 250 + 1}.{digest // 250 % 250}.{digest // 62500 % 250 + 2}"

@@ -17,6 +17,7 @@ class Step:
     fixed: dict = field(default_factory=dict)  # parameters every run sends
     configures: bool = False  # also sends the ordered characteristics, mapped by the spec's config_template
     resource: str = ""  # TMF638 supportingResource type this step creates (named by its first fixed value)
+    takes: tuple[str, ...] = ()  # ordered characteristics sent as they are, even by a step that does not configure
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Activator:
 
     def configured_params(self, step: Step, *, characteristics: dict, config_template: dict) -> dict:
         params = dict(step.fixed)
+        params.update({name: characteristics[name] for name in step.takes if name in characteristics})
         if step.configures:
             params.update({config_template.get(name, name): value for name, value in characteristics.items()})
         return params
@@ -61,7 +63,9 @@ class Activator:
 
 ACTIVATORS = {activator.family: activator for activator in (
     Activator("fibre_access", (
-        Step("reserve_port", Platform.ACCESS_CONTROLLER, {"access_port": ALLOCATE}, resource="AccessPort"),
+        # At the serving element named by the order, when it names one: the port then counts against capacity.
+        Step("reserve_port", Platform.ACCESS_CONTROLLER, {"access_port": ALLOCATE}, resource="AccessPort",
+             takes=("serving_element",)),
         Step("configure_olt", Platform.ACCESS_CONTROLLER, {"vlan_id": ALLOCATE}, configures=True),
         Step("activate_ont", Platform.ACCESS_CONTROLLER, {"ont_serial": ALLOCATE, "ont_state": "active"},
              resource="ONT"),

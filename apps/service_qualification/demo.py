@@ -1,4 +1,8 @@
-"""Demo coverage: a fibre town, a DSL-and-mobile village, and an address with no coverage at all."""
+"""Demo coverage: a fibre town, a DSL-and-mobile village, and an address with no coverage at all. The fibre is
+served by OLTs of the simulated network; the early-fibre town's OLT has a single port (nearly full)."""
+from apps.network.selectors import serving_element_capacity
+from apps.network.services import serving_element_capacity_set
+
 from .models import Coverage, CoverageArea, GeographicAddress
 
 AREAS = {
@@ -6,6 +10,8 @@ AREAS = {
     "VIL-DSL": ("Dorfhausen (copper)", {"dsl": 50, "mobile": 150}),
     "SLOW-FIBRE": ("Neustadt (early fibre)", {"fibre": 500}),
 }
+# (area code, technology) → (serving element, its access ports)
+ELEMENTS = {("BER-FTTH", "fibre"): ("OLT-BER-01", 64), ("SLOW-FIBRE", "fibre"): ("OLT-NEU-01", 1)}
 # (street, nr, postcode, city, area code or None)
 ADDRESSES = [
     ("Friedrichstrasse", "100", "10117", "Berlin", "BER-FTTH"),
@@ -21,13 +27,19 @@ def seed():
     for code, (name, coverage) in AREAS.items():
         areas[code], _ = CoverageArea.objects.get_or_create(code=code, defaults={"name": name})
         for technology, speed in coverage.items():
-            Coverage.objects.get_or_create(area=areas[code], technology=technology,
-                                           defaults={"max_speed_mbps": speed})
+            element, ports = ELEMENTS.get((code, technology), ("", 0))
+            row, _ = Coverage.objects.get_or_create(area=areas[code], technology=technology,
+                                                    defaults={"max_speed_mbps": speed, "serving_element": element})
+            if element and not row.serving_element:  # coverage seeded before elements existed
+                row.serving_element = element
+                row.save(update_fields=["serving_element"])
+            if element and serving_element_capacity(element=element) is None:  # an operator's resize stays
+                serving_element_capacity_set(element=element, total_ports=ports)
     for street, nr, postcode, city, area in ADDRESSES:
         GeographicAddress.objects.get_or_create(postcode=postcode, street_name=street, street_nr=nr,
                                                 defaults={"city": city, "area": areas.get(area)})
     seed_checks()
-    return f"{len(AREAS)} coverage areas, {len(ADDRESSES)} addresses"
+    return f"{len(AREAS)} coverage areas, {len(ADDRESSES)} addresses, {len(ELEMENTS)} serving elements"
 
 
 def seed_checks():

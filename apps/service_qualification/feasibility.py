@@ -1,10 +1,9 @@
-"""Technical feasibility of one service at one place: address validation, then coverage by technology and speed.
-
-Capacity (free ports) is not checked: the network context exposes no free-capacity reads (apps.network.selectors
-has observed configuration only)."""
+"""Technical feasibility of one service at one place: address validation, coverage by technology and speed, and
+capacity: a free access port at the serving element that the coverage names (read from apps.network.selectors)."""
 import re
 import uuid
 
+from apps.network.selectors import serving_element_capacity
 from apps.service_catalog.selectors import service_specification_activation, service_specification_list
 
 from .choices import QualificationResult as R, Technology as T
@@ -14,6 +13,8 @@ from .models import GeographicAddress
 FAMILY_TECHNOLOGIES = {"fibre_access": [T.FIBRE], "ip_address": [T.FIBRE, T.DSL], "managed_cpe": [T.FIBRE, T.DSL],
                        "iptv": [T.FIBRE, T.DSL], "voip": [T.FIBRE, T.DSL], "mobile": [T.MOBILE]}
 SPEED_CHARACTERISTIC = "bandwidth"
+# Families whose activation takes an access port at the serving element (reserve_port); the others ride on it.
+PORT_FAMILIES = {"fibre_access"}
 
 
 def speed_mbps(value) -> int | None:
@@ -49,6 +50,18 @@ def coverage_at(address: GeographicAddress) -> dict[str, int]:
     return {c.technology: c.max_speed_mbps for c in address.area.coverages.all()}
 
 
+def technologies_without_free_port(address: GeographicAddress, technologies) -> dict[str, dict]:
+    """{technology: capacity} where the serving element has no free port. An element the network does not know,
+    or whose platform reports no capacity, does not limit."""
+    full = {}
+    for coverage in address.area.coverages.all():
+        if coverage.technology in technologies and coverage.serving_element:
+            capacity = serving_element_capacity(element=coverage.serving_element)
+            if capacity is not None and capacity["free_ports"] == 0:
+                full[coverage.technology] = capacity
+    return full
+
+
 def reason(code: str, label: str) -> dict:
     return {"code": code, "label": label}
 
@@ -80,9 +93,14 @@ def evaluate(*, spec_id: str, spec_version: str, characteristics: dict, place: d
     values = {**defaults, **characteristics}
     wanted = speed_mbps(values[SPEED_CHARACTERISTIC]) if SPEED_CHARACTERISTIC in values else None
     available = {tech: coverage[tech] for tech in technologies if tech in coverage}
+    full = technologies_without_free_port(address, available) if spec["family"] in PORT_FAMILIES else {}
+    available = {tech: speed for tech, speed in available.items() if tech not in full}
     if available and (wanted is None or max(available.values()) >= wanted):
         out["result"] = R.QUALIFIED
         return out
+    for tech, capacity in full.items():
+        out["reasons"].append(reason("NO_FREE_PORT", f"no free port at {capacity['element']} ({capacity['used_ports']} "
+                                                     f"of {capacity['total_ports']} {tech} ports in use)"))
     if available:
         best = max(available.values())
         out["reasons"].append(reason("INSUFFICIENT_SPEED", f"{values[SPEED_CHARACTERISTIC]} requested, at most "
@@ -95,8 +113,9 @@ def evaluate(*, spec_id: str, spec_version: str, characteristics: dict, place: d
                                       "characteristics": {**characteristics, SPEED_CHARACTERISTIC: fitting[-1]},
                                       "technology": next(t for t, s in available.items() if s == best)})
     else:
-        out["reasons"].append(reason("TECHNOLOGY_NOT_AVAILABLE",
-                                     f"{'/'.join(technologies)} not available at {address}"))
+        if not full:
+            out["reasons"].append(reason("TECHNOLOGY_NOT_AVAILABLE",
+                                         f"{'/'.join(technologies)} not available at {address}"))
         if T.MOBILE in coverage and T.MOBILE not in technologies:
             mobile = next((s for s in service_specification_list(family="mobile") if s.is_cfs), None)
             if mobile is not None:

@@ -25,6 +25,9 @@ class Coverage(models.Model):
     area = models.ForeignKey(CoverageArea, on_delete=models.CASCADE, related_name="coverages")
     technology = models.CharField(max_length=20, choices=Technology.choices)
     max_speed_mbps = models.PositiveIntegerField(help_text="best download speed in Mbit/s")
+    serving_element = models.CharField(max_length=40, blank=True,
+                                       help_text="the network element serving it here (e.g. OLT-BER-01): its free "
+                                                 "access ports are checked")
 
     class Meta:
         ordering = ["area", "technology"]

@@ -9,7 +9,7 @@ from ...choices import DriftKind, FailureMode, Platform
 
 
 class Command(BaseCommand):
-    help = "Drive the network simulator: inject failures, latency and drift; reset; show status."
+    help = "Drive the network simulator: inject failures, latency and drift; size serving elements; reset; status."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,9 +28,13 @@ class Command(BaseCommand):
         drift.add_argument("service_id")
         drift.add_argument("--kind", choices=DriftKind.values, required=True)
         drift.add_argument("--platform", choices=Platform.values)
+        capacity = sub.add_parser("capacity", help="create or resize a serving element (its access ports)")
+        capacity.add_argument("element", help="the element's code, as coverage names it (e.g. OLT-BER-01)")
+        capacity.add_argument("--ports", type=int, required=True, help="total access ports")
+        capacity.add_argument("--platform", choices=Platform.values, default=Platform.ACCESS_CONTROLLER)
         reset = sub.add_parser("reset", help="all platforms healthy again")
         reset.add_argument("--clear-state", action="store_true", help="also forget what the network runs")
-        sub.add_parser("status", help="knobs and service counts per platform")
+        sub.add_parser("status", help="knobs, service counts and serving elements' ports per platform")
 
     def handle(self, *args, action, **options):
         try:
@@ -44,6 +48,9 @@ class Command(BaseCommand):
             elif action == "drift":
                 services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
                                               platform=options["platform"])
+            elif action == "capacity":
+                services.serving_element_capacity_set(element=options["element"], total_ports=options["ports"],
+                                                      platform=options["platform"])
             elif action == "reset":
                 services.network_sim_reset(clear_state=options["clear_state"])
         except DomainError as exc:
