@@ -209,3 +209,16 @@ def test_activation_takes_the_port_a_full_element_fails_the_order_and_terminatio
     drive()
     assert ServiceOrder.objects.get(pk=terminated.pk).state == "completed"
     assert serving_element_capacity(element=OLT) == capacity(1, 0)
+
+
+def test_the_console_simulator_page_shows_each_elements_ports(olt):
+    from django.test import Client
+
+    from tests.console.conftest import staff_user
+
+    reserve(olt, "j1", "svc-1")
+    client = Client()
+    client.force_login(staff_user("olga", "operator"))
+    page = client.get("/console/network/").content.decode()
+    assert ('<tr data-element="OLT-T-01"><td>OLT-T-01</td><td>access_controller</td><td>2</td><td>1</td><td>1</td></tr>'
+            in page)
