@@ -24,6 +24,15 @@ def config_diff(expected: dict, observed: dict) -> list[str]:
 _ABSENT = object()
 
 
+def runs_as_recorded(*, state: str, characteristics: dict | None, observed: list[tuple[dict, str] | None]) -> bool:
+    """The common case of a pass, decided without building anything: an active service that every platform
+    (`observed`: one (config, status) or None per platform) runs exactly as recorded and healthy. False only
+    means "look closer" (findings_for decides)."""
+    return state in EXPECTED_RUNNING and all(
+        running is not None and running[0] == characteristics and running[1] != DriftKind.DEGRADED
+        for running in observed)
+
+
 def findings_for(*, service: dict | None, platform: str, observed: dict | None) -> list[Finding]:
     """service: {"state", "characteristics"} from TMF638, or None when unknown there;
     observed: {"config", "status"} from the network, or None when it runs nothing on this platform."""

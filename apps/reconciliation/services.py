@@ -15,7 +15,7 @@ from bss.fsm import transition_apply
 
 from . import conf, events, sources
 from .choices import ACTIVE_DRIFT_STATES, DetectedBy, DriftKind, DriftState
-from .compare import Finding, findings_for
+from .compare import Finding, findings_for, runs_as_recorded
 from .models import DriftRecord, ReconcileRun
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def reconcile_family(*, family: str, detected_by: str = DetectedBy.SCHEDULED, ba
     counts = {"services_checked": 0, "observed_checked": 0, "drifts_found": 0}
     after = ""
     for page in sources.service_pages(family=family, batch=batch):
-        upto = page[-1]["id"]
+        upto = page[-1][0]
         _reconcile_range(page=page, after=after, upto=upto, readers=readers, platforms=platforms,
                          detected_by=detected_by, counts=counts)
         after = upto
@@ -134,28 +134,37 @@ def reconcile_family(*, family: str, detected_by: str = DetectedBy.SCHEDULED, ba
     return {"family": family, **counts, "seconds": round(time.monotonic() - started, 3)}
 
 
-def _reconcile_range(*, page: list[dict], after: str, upto: str | None, readers, platforms: set[str],
+def _reconcile_range(*, page: list[tuple], after: str, upto: str | None, readers, platforms: set[str],
                      detected_by: str, counts: dict) -> None:
-    """Compare the services of one id range with what the platforms run in that range."""
+    """Compare the services of one id range (rows of sources.service_pages) with what the platforms run there.
+
+    Most rows match: they are settled by one comparison each (runs_as_recorded). Only the rest, the ids the
+    network runs that no row has, and ids with unsettled drift get the full check."""
     observed = {reader.platform: reader.read(after=after, upto=upto) for reader in readers}
-    services = {service["id"]: service for service in page}
+    ordered = sorted(platforms)
     in_range = Q(service_id__gt=after) & (Q(service_id__lte=upto) if upto is not None else Q())
-    unsettled = set(DriftRecord.objects.filter(in_range, platform__in=platforms, state__in=ACTIVE_DRIFT_STATES)
-                    .values_list("service_id", flat=True))
-    outsiders = ({sid for running in observed.values() for sid in running} | unsettled) - set(services)
+    unsettled = set(DriftRecord.objects.filter(in_range, platform__in=ordered, state__in=ACTIVE_DRIFT_STATES)
+                    .order_by().values_list("service_id", flat=True))
+    services = {row[0]: row for row in page
+                if row[0] in unsettled or not runs_as_recorded(
+                    state=row[1], characteristics=row[2],
+                    observed=[observed[platform].get(row[0]) for platform in ordered])}
+    outsiders = set().union(unsettled, *observed.values()).difference(row[0] for row in page)
     live = sources.live_service_ids(service_ids=sorted(outsiders)) if outsiders else set()
-    with transaction.atomic():
-        for service_id in services.keys() | outsiders:
-            service = services.get(service_id)
-            if service is None and service_id in live:
-                continue  # another family's service on a shared platform: its own pass checks it
-            running = {platform: observed[platform][service_id] for platform in platforms
-                       if service_id in observed[platform]}
-            findings = [finding for platform in sorted(platforms)
-                        for finding in findings_for(service=service, platform=platform, observed=running.get(platform))]
-            if findings or service_id in unsettled:
-                counts["drifts_found"] += len(_check(service=service, service_id=service_id, observed=running,
-                                                     platforms=platforms, detected_by=detected_by))
+    suspects = services.keys() | (outsiders - live)  # live outsiders: another family's, checked by its own pass
+    if suspects:
+        with transaction.atomic():
+            for service_id in sorted(suspects):
+                row = services.get(service_id)
+                service = sources.as_service(row) if row else None
+                running = {platform: {"config": observed[platform][service_id][0],
+                                      "status": observed[platform][service_id][1]}
+                           for platform in ordered if service_id in observed[platform]}
+                findings = [finding for platform in ordered for finding in
+                            findings_for(service=service, platform=platform, observed=running.get(platform))]
+                if findings or service_id in unsettled:
+                    counts["drifts_found"] += len(_check(service=service, service_id=service_id, observed=running,
+                                                         platforms=platforms, detected_by=detected_by))
     counts["services_checked"] += len(page)
     counts["observed_checked"] += sum(len(running) for running in observed.values())
 

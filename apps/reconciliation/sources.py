@@ -5,6 +5,9 @@ family through activation's activators (the steps say which platforms build a fa
 import uuid
 from collections.abc import Iterator
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from apps.network import selectors as network_selectors
 from apps.service_inventory import selectors as inventory_selectors
 
@@ -18,7 +21,8 @@ def platforms_of(family: str) -> list[str]:
     return list(dict.fromkeys(step.platform for step in activator.steps)) if activator else []
 
 
-def _as_dict(row) -> dict:
+def as_service(row) -> dict:
+    """A service row (SERVICE_FIELDS order) as the comparison's {"id", "state", "characteristics", ...}."""
     pk, state, characteristics, operating_status, family = row
     return {"id": str(pk), "state": state, "characteristics": characteristics,
             "operating_status": operating_status, "family": family}
@@ -26,19 +30,23 @@ def _as_dict(row) -> dict:
 
 def service_facts(*, service_id: str) -> dict | None:
     service = inventory_selectors.service_get(service_id=service_id)
-    return _as_dict([getattr(service, name) for name in SERVICE_FIELDS]) if service else None
+    return as_service([getattr(service, name) for name in SERVICE_FIELDS]) if service else None
 
 
-def service_pages(*, family: str, batch: int) -> Iterator[list[dict]]:
-    """Every TMF638 service of the family, `batch` at a time, by keyset on the id: memory stays flat."""
-    rows = inventory_selectors.service_list().filter(family=family).order_by("pk")
+def service_pages(*, family: str, batch: int) -> Iterator[list[tuple]]:
+    """Every TMF638 service of the family, `batch` at a time, by keyset on the id: memory stays flat.
+
+    Rows are value tuples in SERVICE_FIELDS order, the id already text (as the network keys it): a pass
+    builds nothing per row unless the row needs a closer look (`as_service`)."""
+    rows = (inventory_selectors.service_list().filter(family=family).order_by("pk")
+            .values_list(Cast("pk", TextField()), *SERVICE_FIELDS[1:]))
     after = None
     while True:
-        page = list((rows.filter(pk__gt=after) if after else rows).values_list(*SERVICE_FIELDS)[:batch])
+        page = list((rows.filter(pk__gt=after) if after else rows)[:batch])
         if not page:
             return
         after = page[-1][0]
-        yield [_as_dict(row) for row in page]
+        yield page
 
 
 def live_service_ids(*, service_ids: list[str]) -> set[str]:
@@ -66,13 +74,13 @@ class ObservedRanges:
     def __init__(self, *, platform: str, batch: int):
         self.platform, self.batch = platform, batch
 
-    def read(self, *, after: str, upto: str | None) -> dict[str, dict]:
-        """{service_id: {"config", "status"}} with after < service_id <= upto (no upper bound when None)."""
+    def read(self, *, after: str, upto: str | None) -> dict[str, tuple[dict, str]]:
+        """{service_id: (config, status)} with after < service_id <= upto (no upper bound when None)."""
         found = {}
         while True:
             page = network_selectors.observed_configs_page(platform=self.platform, after=after, upto=upto,
                                                            limit=self.batch)
-            found.update({service_id: {"config": config, "status": status} for service_id, config, status in page})
+            found.update({service_id: (config, status) for service_id, config, status in page})
             if len(page) < self.batch:
                 return found
             after = page[-1][0]
