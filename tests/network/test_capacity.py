@@ -1,9 +1,11 @@
 """Serving elements and their access ports: the capacity selector, reserve_port taking and freeing real ports,
 refusals when full, the CLI, and activation end to end (capacity goes down as fibre services are built)."""
 import json
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from apps.network.adapters import adapter_for
 from apps.network.models import NetworkOperation, ObservedConfig, PortAllocation, ServingElement
@@ -110,6 +112,44 @@ def test_an_async_reservation_counts_from_acceptance(db):
     assert reserve(olt, "j2", "svc-2").error == "access_controller: no free port at OLT-T-01 (all 1 in use)"
     assert network_operation_complete(operation_id=accepted.response["operation_id"]) is True
     assert olt.read(service_id="svc-1")["config"] == {"access_port": "OLT-T-01/1", "serving_element": OLT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reservations_at_one_element_never_share_or_overbook_a_port():
+    network_sim_async(platform="access_controller", enabled=False)
+    serving_element_capacity_set(element=OLT, total_ports=2)
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def take(number):
+        try:
+            barrier.wait()
+            result = reserve(adapter_for("access_controller"), f"j{number}", f"svc-{number}")
+            outcomes.append((result.outcome, result.error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(number,)) for number in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [("done", ""), ("done", ""),
+                                ("error", "access_controller: no free port at OLT-T-01 (all 2 in use)")]
+    assert sorted(PortAllocation.objects.values_list("port", flat=True)) == [1, 2]
+    assert serving_element_capacity(element=OLT) == capacity(2, 2)
+    assert NetworkOperation.objects.count() == 2
+
+
+def test_a_service_holds_one_port_at_one_element(olt):
+    serving_element_capacity_set(element="OLT-T-02", total_ports=2)
+    reserve(olt, "j1", "svc-1")
+    result = reserve(olt, "j2", "svc-1", element="OLT-T-02")
+    assert (result.outcome, result.transient, result.error) == (
+        "error", False, "access_controller: service svc-1 already holds port OLT-T-01/1")
+    assert reserve(olt, "j3", "svc-1").response["applied"]["access_port"] == "OLT-T-01/1"  # a repair: same port
+    assert serving_element_capacity(element="OLT-T-02") == capacity(2, 0, element="OLT-T-02")
+    assert serving_element_capacity(element=OLT) == capacity(2, 1)
 
 
 def test_resizing_never_cuts_away_ports_in_use(olt):
@@ -222,3 +262,25 @@ def test_the_console_simulator_page_shows_each_elements_ports(olt):
     page = client.get("/console/network/").content.decode()
     assert ('<tr data-element="OLT-T-01"><td>OLT-T-01</td><td>access_controller</td><td>2</td><td>1</td><td>1</td></tr>'
             in page)
+
+
+def test_compensation_after_a_later_step_fails_gives_the_port_back(activation):
+    from apps.network.services import network_sim_fail
+    from apps.service_ordering.models import ActivationJob, ServiceOrder
+    from apps.service_ordering.services import activation_job_run, service_order_start
+    from tests.service_ordering.activation import drive
+
+    network_sim_async(platform="access_controller", enabled=False)
+    order = fibre_order("so-1")
+    service_order_start(service_order_id=order.pk)
+    activation_job_run(job_id=ActivationJob.objects.get(step="reserve_port").pk)
+    assert serving_element_capacity(element=OLT) == capacity(1, 1)
+    network_sim_fail(platform="access_controller", rate=1.0, mode="reject")
+    assert activation_job_run(job_id=ActivationJob.objects.get(step="configure_olt").pk) == "failed"
+    network_sim_fail(platform="access_controller", rate=0.0, mode="reject")
+    drive()
+    assert ServiceOrder.objects.get(pk=order.pk).state == "failed"
+    undo = ActivationJob.objects.get(step="undo_reserve_port")
+    assert (undo.state, undo.params) == ("done", {"keys": ["access_port", "serving_element"]})
+    assert serving_element_capacity(element=OLT) == capacity(1, 0)
+    assert PortAllocation.objects.count() == 0
