@@ -21,11 +21,3 @@ def tick_seconds() -> float:
 def default_every_seconds() -> float:
     """Frequency of a family whose specs name none."""
     return _number("BSS_RECONCILE_DEFAULT_EVERY_SECONDS", 300)
-
-
-def max_repair_attempts() -> int:
-    return int(_number("BSS_RECONCILE_MAX_REPAIR_ATTEMPTS", 3))
-
-
-def repair_backoff_seconds() -> float:
-    return _number("BSS_RECONCILE_REPAIR_BACKOFF_SECONDS", 1)

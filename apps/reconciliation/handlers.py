@@ -1,9 +1,10 @@
-"""Event-driven reconciliation: a network change is checked at once; a repair's async answer is verified."""
+"""Event-driven reconciliation: a network change is checked at once; activation's repair outcome settles the
+drift it was asked about (or records that activation escalated it)."""
+from apps.service_ordering.events import REPAIR_STATE_CHANGE
 from bss.events import subscriber
 
 from .choices import DetectedBy
-from .repair import repair_key_drift_id
-from .services import drift_repair_verify, reconcile_service
+from .services import drift_repair_outcome, reconcile_service
 
 
 @subscriber("NetworkChangeEvent", queue="default")
@@ -11,8 +12,8 @@ def on_network_change(event):
     reconcile_service(service_id=event.payload.get("service_id") or event.resource_id, detected_by=DetectedBy.EVENT)
 
 
-@subscriber("NetworkOperationCompletedEvent", queue="reconcile")
-def on_network_operation_completed(event):
-    drift_id = repair_key_drift_id(event.payload.get("idempotency_key", ""))
-    if drift_id:
-        drift_repair_verify(drift_id=drift_id)
+@subscriber(REPAIR_STATE_CHANGE, queue="reconcile")
+def on_repair_settled(event):
+    payload = event.payload
+    drift_repair_outcome(drift_id=payload["requested_by"], state=payload["state"], attempts=payload["attempts"],
+                         error=payload.get("error") or "")

@@ -40,7 +40,7 @@ class DriftRecord(ConcurrentTransitionMixin, models.Model):
     # --- transitions: this row only ---
     @transition(field=state, source=[S.OPEN, S.REPAIRING, S.ESCALATED], target=S.REPAIRING)
     def start_repair(self):
-        self.repair_attempts += 1
+        pass  # activation's repair job counts the attempts; its outcome reports them (repair_attempts)
 
     @transition(field=state, source=[S.REPAIRING], target=S.REPAIRED)
     def mark_repaired(self, at=None):

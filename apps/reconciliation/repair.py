@@ -1,31 +1,34 @@
-"""How each kind of drift is put right, through the network port and TMF638 as recorded.
+"""Which repair activation is asked for, per kind of drift (activation's repair workflows do the work):
+- config → reapply the recorded values that differ;   - missing → restore the whole recorded configuration;
+- degraded → retry_degraded (re-apply, escalated by activation when the platform stays degraded);
+- orphan of a terminated service → remove_orphan; orphan attributable to a known spec → adopt into TMF638;
+  anything else → None: flagged to an operator."""
+from dataclasses import dataclass
 
-Activation (apps.service_ordering) has no repair workflow to call yet, so repair is these adapter calls:
-- config: re-apply the recorded values that differ;   - missing: re-apply the whole recorded configuration;
-- degraded: re-apply (the retry), escalated when the platform stays degraded;
-- orphan: remove it when TMF638 says the service has ended; anything unknown is flagged to an operator."""
-from apps.network.adapters import adapter_for
+from apps.service_ordering.choices import RepairKind
+from apps.service_ordering.repair import repair_attribution
 
 from . import sources
 from .choices import DriftKind
 
 
-def repair_call(drift):
-    """The adapter's Result, or None when the drift is not ours to repair."""
-    adapter = adapter_for(drift.platform)
-    key = f"reconcile-repair:{drift.pk}:{drift.repair_attempts}"
+@dataclass(frozen=True)
+class RepairPlan:
+    kind: str
+    params: dict
+
+
+def repair_plan(drift) -> RepairPlan | None:
+    """How to repair this drift, or None when it is not ours to repair."""
     service = sources.service_facts(service_id=drift.service_id)
     if drift.kind == DriftKind.ORPHAN:
-        if service is not None and service["state"] == "terminated":
-            return adapter.remove(idempotency_key=key, service_id=drift.service_id, params={})
-        return None  # unknown to TMF638: adopt or remove is an operator's decision
+        if service is not None:
+            return RepairPlan(RepairKind.REMOVE_ORPHAN, {}) if service["state"] == "terminated" else None
+        spec = repair_attribution(service_id=drift.service_id, platform=drift.platform, config=drift.observed or {})
+        return RepairPlan(RepairKind.ADOPT, spec) if spec else None
     if service is None or service["state"] != "active":
         return None
-    params = drift.expected if drift.kind == DriftKind.CONFIG else service["characteristics"]
-    return adapter.apply(idempotency_key=key, service_id=drift.service_id, params=params or {})
-
-
-def repair_key_drift_id(idempotency_key: str) -> str | None:
-    """The drift a network operation was repairing, from the key repair_call gave it."""
-    prefix, _, rest = idempotency_key.partition(":")
-    return rest.split(":", 1)[0] if prefix == "reconcile-repair" and rest else None
+    if drift.kind == DriftKind.CONFIG:
+        return RepairPlan(RepairKind.REAPPLY, drift.expected or {})
+    kind = RepairKind.RESTORE if drift.kind == DriftKind.MISSING else RepairKind.RETRY_DEGRADED
+    return RepairPlan(kind, service["characteristics"] or {})

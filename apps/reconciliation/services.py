@@ -1,26 +1,28 @@
-"""Reconciliation writes: compare TMF638 with the network, record drift, repair it or escalate it."""
+"""Reconciliation writes: compare TMF638 with the network, record drift, ask activation to repair it (its repair
+workflows run the jobs; their outcome comes back as RepairJobStateChangeEvent), or escalate it."""
 import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from bss.errors import IllegalTransition, NotFound
-from bss.events import enqueue_safely, event_emit
+from apps.service_ordering.choices import RepairKind
+from apps.service_ordering.repair import repair_request
+from bss.events import event_emit
 from bss.fsm import transition_apply
 
 from . import conf, events, sources
 from .choices import ACTIVE_DRIFT_STATES, DetectedBy, DriftKind, DriftState
 from .compare import Finding, findings_for, runs_as_recorded
 from .models import DriftRecord, ReconcileRun
+from .repair import repair_plan
 
 logger = logging.getLogger(__name__)
 ACTOR = "reconciliation"
-REPAIR_TASK = "apps.reconciliation.tasks.drift_repair_task"
 
 
 # --- recording ---------------------------------------------------------------------------------------------
@@ -30,13 +32,9 @@ def _emit(drift: DriftRecord, event_type: str) -> None:
                payload=events.drift_payload(drift))
 
 
-def _repair_enqueue(drift_id, countdown: float | None = None) -> None:
-    transaction.on_commit(partial(enqueue_safely, REPAIR_TASK, str(drift_id), queue="reconcile",
-                                  countdown=countdown))
-
-
 def _record(*, service_id: str, family: str, findings: list[Finding], detected_by: str) -> list[DriftRecord]:
-    """Upsert one unsettled record per finding (caller holds the transaction); new ones are repaired."""
+    """Upsert one unsettled record per finding (caller holds the transaction); activation is asked to repair
+    new ones (its job is written in this transaction too)."""
     records = []
     for finding in findings:
         drift, created = DriftRecord.objects.filter(state__in=ACTIVE_DRIFT_STATES).get_or_create(
@@ -47,7 +45,7 @@ def _record(*, service_id: str, family: str, findings: list[Finding], detected_b
             _emit(drift, events.DRIFT_DETECTED)
             if finding.kind == DriftKind.DEGRADED:
                 _operating_status_set(service_id, "degraded", "the network reports the service degraded")
-            _repair_enqueue(drift.pk)
+            _repair_ask(drift)
         elif (drift.expected, drift.observed) != (finding.expected, finding.observed):
             DriftRecord.objects.filter(pk=drift.pk).update(expected=finding.expected, observed=finding.observed,
                                                            last_seen_at=timezone.now())
@@ -203,7 +201,7 @@ def reconcile_family_if_due(*, family: str, force: bool = False) -> dict | None:
         return reconcile_family(family=family) if acquired else None
 
 
-# --- repair ------------------------------------------------------------------------------------------------
+# --- repair: asked of activation ---------------------------------------------------------------------------
 
 def _locked(drift_id) -> DriftRecord:
     try:
@@ -215,98 +213,92 @@ def _locked(drift_id) -> DriftRecord:
     return drift
 
 
-def drift_repair(*, drift_id) -> str:
-    """The repair job: claim the record, ask the network to put TMF638's truth back, then verify.
+def _case(drift: DriftRecord) -> dict:
+    """Where a fallout case about this drift belongs and what it names (reconciliation's or activation's)."""
+    return {"source": "reconciliation", "kind": f"{drift.kind}Drift",
+            "context": {"drift_id": str(drift.pk), "platform": drift.platform, "expected": drift.expected,
+                        "observed": drift.observed}}
 
-    Asynchronous platforms answer later (NetworkOperationCompletedEvent → drift_repair_verify)."""
-    from .repair import repair_call
 
+def _repair_ask(drift: DriftRecord, *, fresh: bool = False) -> str:
+    """Ask activation for the repair this drift needs, or escalate it when there is none (caller holds the
+    drift's lock and the transaction). Asking twice makes one job; `fresh` asks for the next run."""
+    plan = repair_plan(drift)
+    if plan is None:
+        return _escalate(drift, error=f"{drift.kind} drift cannot be repaired automatically")
+    transition_apply(drift, "start_repair", actor=ACTOR, reason=f"{plan.kind} asked of activation")
+    repair_request(service_id=drift.service_id, platform=drift.platform, kind=plan.kind, params=plan.params,
+                   requested_by=str(drift.pk), case=_case(drift), fresh=fresh)
+    return DriftState.REPAIRING
+
+
+def drift_repair_outcome(*, drift_id, state: str, attempts: int, error: str = "") -> str:
+    """Activation's answer about the repair it ran. Failed: it opened the fallout case, the drift is escalated.
+    Done: look again; the drift settles as repaired, or is escalated when the network still differs."""
     with transaction.atomic():
-        drift = _locked(drift_id)
-        if drift.state not in (DriftState.OPEN, DriftState.REPAIRING, DriftState.ESCALATED):
-            return "skipped"
-        transition_apply(drift, "start_repair", actor=ACTOR, reason=f"{drift.kind} repair",
-                         update_fields=("repair_attempts",))
-    result = repair_call(drift)
-    if result is None:
-        return drift_escalate(drift_id=drift_id, error=f"{drift.kind} drift cannot be repaired automatically")
-    if result.outcome == "pending":
-        return "waiting"
-    if result.outcome == "done":
-        return drift_repair_verify(drift_id=drift_id)
-    if result.transient and drift.repair_attempts < conf.max_repair_attempts():
-        return _repair_retry(drift_id, result.error)
-    return drift_escalate(drift_id=drift_id, error=result.error)
-
-
-def drift_repair_verify(*, drift_id) -> str:
-    """After a repair call took effect: look again; what remains is retried, then escalated."""
-    drift = DriftRecord.objects.filter(pk=drift_id).first()
-    if drift is None or drift.state != DriftState.REPAIRING:
-        return "skipped"
+        drift = DriftRecord.objects.select_for_update().filter(pk=drift_id).first()
+        if drift is None or drift.state != DriftState.REPAIRING:
+            return "skipped"  # cleared meanwhile, or an answer repeated
+        drift.repair_attempts = attempts
+        if state != "done":
+            transition_apply(drift, "escalate", actor=ACTOR, reason=error,
+                             update_fields=("last_error", "repair_attempts"), error=(error or "repair failed")[:2000])
+            return DriftState.ESCALATED
+        drift.save(update_fields=["repair_attempts"])
     reconcile_service(service_id=drift.service_id, detected_by=drift.detected_by)
     drift.refresh_from_db()
     if drift.state != DriftState.REPAIRING:
         return drift.state
-    if drift.repair_attempts < conf.max_repair_attempts():
-        return _repair_retry(drift_id, "still observed after repair")
-    return drift_escalate(drift_id=drift_id, error=f"still observed after {drift.repair_attempts} repair attempts")
+    return drift_escalate(drift_id=drift_id, error=f"still observed after a repair of {attempts} attempt(s)")
 
 
-def _repair_retry(drift_id, error: str) -> str:
-    with transaction.atomic():
-        drift = _locked(drift_id)
-        drift.last_error = error[:2000]
-        drift.save(update_fields=["last_error"])
-        _repair_enqueue(drift.pk, countdown=conf.repair_backoff_seconds() * (2 ** (drift.repair_attempts - 1)))
-    return "retrying"
-
-
-@transaction.atomic
-def drift_escalate(*, drift_id, error: str) -> str:
-    """Hand the drift to an operator: a fallout case (source reconciliation) with everything we know."""
-    drift = _locked(drift_id)
+def _escalate(drift: DriftRecord, *, error: str) -> str:
+    """Hand the (locked) drift to an operator: a fallout case (source reconciliation) with everything we know."""
     if drift.state not in (DriftState.OPEN, DriftState.REPAIRING):
         return drift.state
     transition_apply(drift, "escalate", actor=ACTOR, reason=error, update_fields=("last_error",), error=error[:2000])
+    case = _case(drift)
     event_emit(event_type="FalloutRequested", resource_type=events.RESOURCE_TYPE, resource_id=drift.pk, payload={
-        "source": "reconciliation", "kind": f"{drift.kind}Drift",
-        "summary": f"{drift.kind} drift on {drift.platform} for service {drift.service_id}: {error}",
-        "context": {"drift_id": str(drift.pk), "platform": drift.platform, "expected": drift.expected,
-                    "observed": drift.observed, "attempts": drift.repair_attempts},
+        **case, "summary": f"{drift.kind} drift on {drift.platform} for service {drift.service_id}: {error}",
+        "context": {**case["context"], "attempts": drift.repair_attempts},
         "product_order_id": "", "service_order_id": "", "item_key": "", "job_id": "",
         "service_id": drift.service_id})
     return DriftState.ESCALATED
 
 
 @transaction.atomic
+def drift_escalate(*, drift_id, error: str) -> str:
+    return _escalate(_locked(drift_id), error=error)
+
+
+@transaction.atomic
 def drift_repair_schedule(*, drift_id) -> DriftRecord:
-    """An operator's re-drive (through its fallout case): try the repair again, from the top."""
+    """An operator's re-drive (through its fallout case): ask activation again, from the top (a new run). The
+    plan is made again, so an orphan whose spec activation has learned meanwhile is adopted now."""
     drift = _locked(drift_id)
     if drift.state not in (DriftState.OPEN, DriftState.ESCALATED):
         raise IllegalTransition(f"drift {drift.pk} is {drift.state}; only open or escalated drift is repaired again")
-    DriftRecord.objects.filter(pk=drift.pk).update(repair_attempts=0)
-    _repair_enqueue(drift.pk)
+    if repair_plan(drift) is None:
+        raise IllegalTransition(f"{drift.kind} drift {drift.pk} cannot be repaired automatically (nothing to "
+                                "re-apply or remove, no spec to adopt it under); resolve it by hand")
+    _repair_ask(drift, fresh=True)
     return drift
 
 
 @transaction.atomic
 def drift_sync_inventory(*, drift_id) -> DriftRecord:
-    """An operator's decision that the network is right: record what it runs in TMF638, then look again (the
-    config drift clears). Only for config drift of a live service: the other kinds have nothing to copy."""
-    from apps.service_inventory.services import service_update
-
+    """An operator's decision that the network is right: activation copies what it runs into TMF638 (a
+    sync_inventory repair), then the drift settles. Only for config drift of a live service: the other kinds
+    have nothing to copy."""
     drift = _locked(drift_id)
     if drift.kind != DriftKind.CONFIG or drift.state not in (DriftState.OPEN, DriftState.ESCALATED):
         raise IllegalTransition(f"drift {drift.pk} is {drift.kind}/{drift.state}; only open or escalated config "
                                 "drift is synced into the inventory")
-    observed = sources.observed_for_service(service_id=drift.service_id).get(drift.platform)
-    service = sources.service_facts(service_id=drift.service_id)
-    if observed is None or service is None:
+    if (sources.service_facts(service_id=drift.service_id) is None
+            or drift.platform not in sources.observed_for_service(service_id=drift.service_id)):
         raise IllegalTransition(f"service {drift.service_id} is no longer on both sides; look at it again")
-    running = {name: observed["config"][name] for name in drift.expected or {} if name in observed["config"]}
-    service_update(service_id=drift.service_id, changes={"characteristics": {**service["characteristics"], **running}},
-                   reason="reconciliation: the network's values accepted by an operator")
-    reconcile_service(service_id=drift.service_id, detected_by=drift.detected_by)
-    drift.refresh_from_db()
+    transition_apply(drift, "start_repair", actor=ACTOR, reason="sync_inventory asked of activation")
+    repair_request(service_id=drift.service_id, platform=drift.platform, kind=RepairKind.SYNC_INVENTORY,
+                   params={"names": sorted(drift.expected or {})}, requested_by=str(drift.pk), case=_case(drift),
+                   fresh=True)
     return drift

@@ -1,5 +1,6 @@
 """Writes to the service inventory. Activation calls these as it progresses; back-office clients via TMF638."""
 from django.db import transaction
+from django.utils import timezone
 
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
 from bss.events import event_emit
@@ -26,7 +27,7 @@ def _emit(service: Service, event_type: str) -> None:
 
 @transaction.atomic
 def service_create(*, spec_id: str, state: str = ServiceState.DESIGNED, owner_party_id: str = "",
-                   family: str = "", **attributes) -> Service:
+                   family: str = "", service_id=None, **attributes) -> Service:
     if state not in ServiceState.values:
         raise ValidationFailed(f"unknown state {state!r}", reference_error="state")
     if state == ServiceState.TERMINATED:
@@ -35,6 +36,7 @@ def service_create(*, spec_id: str, state: str = ServiceState.DESIGNED, owner_pa
     if unknown:
         raise ValueError(f"not service attributes: {sorted(unknown)}")
     service = Service(spec_id=spec_id, state=state, owner_party_id=owner_party_id, family=family,
+                      **({"pk": service_id} if service_id else {}),
                       **{name: value for name, value in attributes.items() if value is not None})
     if state == ServiceState.ACTIVE:
         service.start_date = service.start_date or service.service_date
@@ -42,6 +44,22 @@ def service_create(*, spec_id: str, state: str = ServiceState.DESIGNED, owner_pa
     service.save()
     _emit(service, events.SERVICE_CREATE)
     return service
+
+
+@transaction.atomic
+def service_adopt(*, service_id, spec_id: str, family: str, characteristics: dict, platform: str,
+                  spec_version: str = "", spec_name: str = "") -> Service:
+    """Record a service the network runs but TMF638 does not know (reconciliation's adoption, carried out by
+    activation's repair job): active, under the network's service id, with the observed configuration as its
+    characteristics and a note saying where it came from. Idempotent: a record that exists is returned as is."""
+    existing = service_get_for_update(service_id=service_id)
+    if existing is not None:
+        return existing
+    note = {"author": "reconciliation", "date": timezone.now().isoformat(),
+            "text": f"adopted by reconciliation from the configuration observed on {platform}"}
+    return service_create(spec_id=spec_id, state=ServiceState.ACTIVE, family=family, service_id=service_id,
+                          spec_version=spec_version, spec_name=spec_name, name=spec_name,
+                          characteristics=dict(characteristics), notes=[note])
 
 
 def service_state_set(*, service: Service, state: str, reason: str = "") -> bool:

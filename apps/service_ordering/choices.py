@@ -80,3 +80,14 @@ class CancelState(models.TextChoices):
     IN_PROGRESS = "inProgress"
     DONE = "done"
     TERMINATED_WITH_ERROR = "terminatedWithError"
+
+
+class RepairKind(models.TextChoices):
+    """How activation puts a running service right (asked by reconciliation, one job per drift)."""
+
+    REAPPLY = "reapply"  # the platform runs other values: apply the recorded ones again
+    RESTORE = "restore"  # the platform runs nothing: apply the whole recorded configuration
+    RETRY_DEGRADED = "retry_degraded"  # the platform reports it degraded: apply again and look
+    ADOPT = "adopt"  # configuration nobody recorded, attributable to a spec: record it in TMF638
+    REMOVE_ORPHAN = "remove_orphan"  # configuration left behind by a terminated service: remove it
+    SYNC_INVENTORY = "sync_inventory"  # the network is right (an operator said so): copy it into TMF638

@@ -30,3 +30,13 @@ def default_step_timeout_seconds() -> float:
 def countdown_limit_seconds() -> float:
     """Retries due sooner than this ride a broker countdown; later ones wait for the sweeper (next_attempt_at)."""
     return 30.0
+
+
+def repair_max_attempts() -> int:
+    """Network calls a repair job makes before it opens a fallout case."""
+    return int(_number("BSS_REPAIR_MAX_ATTEMPTS", 3))
+
+
+def repair_backoff_seconds() -> float:
+    """First retry delay of a repair job (doubles, +0–50 % jitter)."""
+    return _number("BSS_REPAIR_BACKOFF_SECONDS", 1)

@@ -47,3 +47,26 @@ def fallout_payload(*, kind: str, summary: str, item, job=None, context: dict | 
     return {"source": "activation", "kind": kind, "summary": summary, "context": context or {},
             "product_order_id": "", "service_order_id": str(item.order_id), "item_key": item.key,
             "job_id": str(job.pk) if job else "", "service_id": item.service_id or ""}
+
+
+# Repair jobs (domain only): reconciliation settles or escalates the drift it asked about.
+REPAIR = "repairJob"
+REPAIR_STATE_CHANGE = "RepairJobStateChangeEvent"
+
+
+def repair_payload(job) -> dict:
+    return {"repair_job_id": str(job.pk), "requested_by": job.requested_by, "run": job.run,
+            "service_id": job.service_id, "platform": job.platform, "kind": job.kind, "state": job.state,
+            "attempts": job.attempts, "error": job.last_error or None}
+
+
+def repair_fallout_payload(job, *, summary: str) -> dict:
+    """The case is filed where the requester said (reconciliation files drift by service), naming the job."""
+    case = job.case or {}
+    return {"source": case.get("source") or "activation", "kind": case.get("kind") or "repairFailed",
+            "summary": summary,
+            "context": {**(case.get("context") or {}), "repair_job_id": str(job.pk), "repair_kind": job.kind,
+                        "platform": job.platform, "attempts": job.attempts, "last_error": job.last_error,
+                        "request": job.params},
+            "product_order_id": "", "service_order_id": "", "item_key": "", "job_id": str(job.pk),
+            "service_id": job.service_id}

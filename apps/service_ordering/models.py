@@ -9,7 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from bss.models import TMFEntity
 
 from .conf import stale_after_seconds
-from .choices import CancelState, ItemAction, ItemState, JobPhase, JobState, OrderState, Outcome
+from .choices import CancelState, ItemAction, ItemState, JobPhase, JobState, OrderState, Outcome, RepairKind
 
 O, I, J, C = OrderState, ItemState, JobState, CancelState
 
@@ -276,3 +276,82 @@ class ServiceSpecCache(models.Model):
 
     def __str__(self):
         return f"{self.spec_id}@{self.version}"
+
+
+class RepairJob(ConcurrentTransitionMixin, models.Model):
+    """One repair of one running service on one platform, asked for by reconciliation (one job per drift record
+    and run; an operator's re-drive makes the next run). Counted attempts, backoff and fallout like a step job.
+
+    The network call's idempotency key is the job id and the attempt: a redelivered task replays its call, while
+    the next attempt (the platform still runs the wrong thing) is a new call."""
+
+    service_id = models.CharField(max_length=64, db_index=True)
+    platform = models.CharField(max_length=30)
+    kind = models.CharField(max_length=20, choices=RepairKind.choices)
+    params = models.JSONField(default=dict, blank=True, help_text="what to apply, or the spec to adopt under")
+    requested_by = models.CharField(max_length=64, help_text="the drift record it repairs")
+    run = models.PositiveIntegerField(default=1, help_text="bumped by an operator's re-drive: a fresh job")
+    case = models.JSONField(default=dict, blank=True,
+                            help_text="the requester's {source, kind, context} for a fallout case")
+    state = FSMField(choices=JobState.choices, default=J.PENDING, protected=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=3)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="last publication of its task")
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    response = models.JSONField(default=dict, blank=True, help_text="the platform's last answer")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["requested_by", "run"], name="repair_job_once_per_run")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="repair_job_due_idx")]
+
+    def __str__(self):
+        return f"repair {self.pk} {self.kind} {self.platform}/{self.service_id} ({self.state})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"repair:{self.pk}:{self.attempts}"
+
+    # --- conditions (pure), as on ActivationJob ---
+    def is_claimable(self) -> bool:
+        if self.state == J.PENDING:
+            return self.next_attempt_at is None or self.next_attempt_at <= timezone.now()
+        return bool(self.claimed_at and self.claimed_at <= timezone.now() - timedelta(seconds=stale_after_seconds()))
+
+    def attempts_left(self) -> bool:
+        return self.attempts < self.max_attempts
+
+    # --- transitions ---
+    @transition(field=state, source=[J.PENDING, J.RUNNING], target=J.RUNNING, conditions=[is_claimable])
+    def claim(self):
+        self.attempts += 1
+        self.claimed_at = timezone.now()
+
+    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.DONE)
+    def succeed(self, response: dict | None = None):
+        self.response = response or {}
+        self.finished_at = timezone.now()
+        self.last_error = ""
+
+    @transition(field=state, source=[J.RUNNING], target=J.PENDING_EXTERNAL)
+    def await_external(self, deadline_at=None, response: dict | None = None):
+        self.deadline_at = deadline_at
+        self.response = response or {}
+
+    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.PENDING, conditions=[attempts_left])
+    def retry(self, next_attempt_at=None, error: str = "", response: dict | None = None):
+        self.next_attempt_at = next_attempt_at
+        self.last_error = error
+        self.response = response or {}
+        self.claimed_at = None
+
+    @transition(field=state, source=[J.PENDING, J.RUNNING, J.PENDING_EXTERNAL], target=J.FAILED)
+    def fail(self, error: str = "", response: dict | None = None):
+        self.last_error = error
+        self.response = response or self.response
+        self.finished_at = timezone.now()

@@ -25,3 +25,18 @@ def activation_sweep_task():
 @shared_task(base=BestEffortTask, name="apps.service_ordering.tasks.service_spec_cache_warm_task")
 def service_spec_cache_warm_task():
     return services.service_spec_cache_warm()
+
+
+# Repair workflows (apps.service_ordering.repair): same shape as the step jobs.
+@shared_task(base=CriticalTask, name="apps.service_ordering.tasks.repair_job_run_task")
+def repair_job_run_task(job_id):
+    from . import repair
+
+    return repair.repair_job_run(job_id=job_id)
+
+
+@shared_task(base=BestEffortTask, name="apps.service_ordering.tasks.repair_sweep_task")
+def repair_sweep_task():
+    from . import repair
+
+    return repair.repair_sweep()

@@ -5,7 +5,7 @@ import pytest
 
 # The real worker (started once per session) reads these: families wake every 2 s, repairs back off fast.
 os.environ.setdefault("BSS_RECONCILE_TICK_SECONDS", "2")
-os.environ.setdefault("BSS_RECONCILE_REPAIR_BACKOFF_SECONDS", "0.2")
+os.environ.setdefault("BSS_REPAIR_BACKOFF_SECONDS", "0.2")
 
 IP_CONFIG = {"ipv4_address": "10.1.2.3", "routing": "static"}
 
@@ -20,6 +20,33 @@ def active_service(characteristics=None, family="ip_address", on_network=True, s
     if on_network:
         adapter_for("ipam").apply(idempotency_key=f"build-{service.pk}", service_id=str(service.pk), params=config)
     return service
+
+
+def known_spec(spec_id="spec-ip", family="ip_address", name="Static IP"):
+    """Activation's spec cache knows the spec (as after a warm-up from the catalog)."""
+    from apps.service_ordering.services import service_spec_cache_store
+
+    return service_spec_cache_store(spec_id=spec_id, version="1", activation={
+        "family": family, "activator": family, "name": name, "version": "1"})
+
+
+def run_repairs(max_rounds: int = 10) -> int:
+    """What the activation worker and the subscribers would do, in this process: run every due repair job and
+    deliver the events, until nothing is left. Returns how many job runs it made."""
+    from apps.service_ordering.repair import repair_job_list, repair_job_run
+    from bss.testing import outbox_drain
+
+    ran = 0
+    outbox_drain()
+    for _ in range(max_rounds):
+        due = list(repair_job_list().filter(state="pending").values_list("pk", flat=True))
+        for job_id in due:
+            repair_job_run(job_id=job_id)
+            ran += 1
+        outbox_drain()
+        if not due:
+            break
+    return ran
 
 
 def product_of(service):

@@ -39,13 +39,14 @@ def test_every_state_and_transition(db, state, transition, target):
         assert (log.source_state, log.target_state, log.actor, log.reason) == (state, target, "reconciliation", "why")
 
 
-def test_start_repair_counts_attempts(db):
+def test_start_repair_counts_nothing_itself(db):
+    """Activation's repair job counts the attempts; its outcome reports them onto the drift."""
     drift = make_drift("open")
 
     transition_apply(drift, "start_repair", update_fields=("repair_attempts",))
     transition_apply(drift, "start_repair", update_fields=("repair_attempts",))
 
-    assert DriftRecord.objects.get(pk=drift.pk).repair_attempts == 2
+    assert DriftRecord.objects.get(pk=drift.pk).repair_attempts == 0
 
 
 def test_concurrent_transition_on_a_stale_copy_is_refused(db):

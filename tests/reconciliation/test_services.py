@@ -8,6 +8,7 @@ from apps.network.services import network_drift_inject
 from apps.reconciliation import selectors, services
 from apps.reconciliation.models import DriftRecord, ReconcileRun
 from apps.service_inventory.selectors import service_get
+from apps.service_ordering.models import RepairJob
 from bss.models import OutboxEvent
 from bss.testing import outbox_drain
 
@@ -38,8 +39,9 @@ def test_each_injected_drift_is_recorded_once(make_service, kind, expected, obse
     services.reconcile_service(service_id=str(service.pk))
 
     drift = DriftRecord.objects.get()
+    # Recorded and, in the same transaction, repair asked of activation.
     assert (drift.kind, drift.platform, drift.family, drift.state, drift.detected_by) == (
-        kind, "ipam", "ip_address", "open", "event")
+        kind, "ipam", "ip_address", "repairing", "event")
     assert (drift.expected, drift.observed) == (expected, observed)
     assert OutboxEvent.objects.filter(event_type="DriftDetectedEvent").count() == 1
 
@@ -63,74 +65,9 @@ def test_degraded_marks_the_service_degraded(make_service):
     assert service_get(service_id=service.pk).operating_status == "degraded"
 
 
-def test_config_drift_is_repaired_by_reapplying(make_service):
-    service = make_service()
-    network_drift_inject(service_id=str(service.pk), kind="config")
-    drift = services.reconcile_service(service_id=str(service.pk))[0]
-
-    outcome = services.drift_repair(drift_id=drift.pk)
-
-    drift.refresh_from_db()
-    assert (outcome, drift.state, drift.repair_attempts) == ("repaired", "repaired", 1)
-    assert observed_config_read(platform="ipam", service_id=str(service.pk)) == {"config": IP_CONFIG, "status": "ok"}
-
-
-def test_missing_service_is_restored(make_service):
-    service = make_service()
-    network_drift_inject(service_id=str(service.pk), kind="missing")
-    drift = services.reconcile_service(service_id=str(service.pk))[0]
-
-    assert services.drift_repair(drift_id=drift.pk) == "repaired"
-
-    assert observed_config_read(platform="ipam", service_id=str(service.pk)) == {"config": IP_CONFIG, "status": "ok"}
-
-
-def test_degraded_that_stays_degraded_is_retried_then_escalated_to_fallout(make_service, settings):
-    settings.BSS_RECONCILE_MAX_REPAIR_ATTEMPTS = 2
-    service = make_service()
-    network_drift_inject(service_id=str(service.pk), kind="degraded")
-    drift = services.reconcile_service(service_id=str(service.pk))[0]
-
-    first = services.drift_repair(drift_id=drift.pk)
-    second = services.drift_repair(drift_id=drift.pk)
-    outbox_drain()
-
-    drift.refresh_from_db()
-    assert (first, second, drift.state, drift.repair_attempts) == ("retrying", "escalated", "escalated", 2)
-    case = FalloutCase.objects.get()
-    assert (case.source, case.kind, case.service_id, case.state, case.context["drift_id"]) == (
-        "reconciliation", "degradedDrift", str(service.pk), "open", str(drift.pk))
-    assert service_get(service_id=service.pk).operating_status == "degraded"
-
-
-def test_unknown_orphan_is_flagged_to_an_operator(db):
-    network_drift_inject(service_id="ghost-2", kind="orphan", platform="ipam")
-    drift = services.reconcile_service(service_id="ghost-2")[0]
-
-    assert services.drift_repair(drift_id=drift.pk) == "escalated"
-    outbox_drain()
-
-    case = FalloutCase.objects.get()
-    assert (case.kind, case.service_id, case.summary) == (
-        "orphanDrift", "ghost-2", "orphan drift on ipam for service ghost-2: orphan drift cannot be repaired "
-                                  "automatically")
-
-
-def test_orphan_of_a_terminated_service_is_removed(make_service):
-    from apps.service_inventory.services import service_update
-
-    service = make_service()
-    service_update(service_id=service.pk, changes={"state": "terminated"})
-    drift = services.reconcile_service(service_id=str(service.pk))[0]
-
-    assert (drift.kind, services.drift_repair(drift_id=drift.pk)) == ("orphan", "repaired")
-    assert observed_config_read(platform="ipam", service_id=str(service.pk)) is None
-
-
 def test_drift_gone_by_itself_is_cleared_and_its_fallout_case_resolved(db):
     network_drift_inject(service_id="ghost-3", kind="orphan", platform="ipam")
     drift = services.reconcile_service(service_id="ghost-3")[0]
-    services.drift_repair(drift_id=drift.pk)
     outbox_drain()
     adapter_for("ipam").remove(idempotency_key="cleanup", service_id="ghost-3", params={})
 
@@ -141,20 +78,6 @@ def test_drift_gone_by_itself_is_cleared_and_its_fallout_case_resolved(db):
     assert drift.state == "cleared"
     case = FalloutCase.objects.get()
     assert (case.state, case.resolution) == ("resolved", "drift cleared")
-
-
-def test_operator_redrive_through_fallout_repairs_again(db):
-    from apps.fallout.services import fallout_case_redrive
-
-    network_drift_inject(service_id="ghost-4", kind="orphan", platform="ipam")
-    drift = services.reconcile_service(service_id="ghost-4")[0]
-    services.drift_repair(drift_id=drift.pk)
-    outbox_drain()
-
-    case = fallout_case_redrive(case_id=FalloutCase.objects.get().pk, actor="olga", reason="try once more")
-
-    drift.refresh_from_db()
-    assert (case.state, drift.state, drift.repair_attempts) == ("inProgress", "escalated", 0)
 
 
 def test_family_pass_pages_through_services_and_finds_every_kind(make_service):
@@ -227,27 +150,6 @@ def test_a_forced_pass_runs_even_when_not_due(make_service):
     assert services.reconcile_family_if_due(family="ip_address", force=True)["family"] == "ip_address"
 
 
-def test_unrepairable_config_drift_is_synced_into_the_inventory_by_an_operator(make_service):
-    from apps.fallout.services import fallout_case_act
-    from apps.network.services import network_sim_fail
-
-    service = make_service()
-    network_drift_inject(service_id=str(service.pk), kind="config")
-    drift = services.reconcile_service(service_id=str(service.pk))[0]
-    network_sim_fail(platform="ipam", rate=1.0, mode="reject")
-    assert services.drift_repair(drift_id=drift.pk) == "escalated"
-    outbox_drain()
-    case = FalloutCase.objects.get()
-
-    fallout_case_act(case_id=case.pk, action="sync_inventory", actor="olga", reason="the manual change was right")
-    outbox_drain()
-
-    drift.refresh_from_db()
-    case.refresh_from_db()
-    assert service_get(service_id=service.pk).characteristics == {**IP_CONFIG, "ipv4_address": "10.1.2.3-manual"}
-    assert (drift.state, case.state, case.resolution) == ("cleared", "resolved", "drift cleared")
-
-
 def test_sync_inventory_refuses_what_has_nothing_to_copy(db):
     from bss.errors import IllegalTransition
 
@@ -257,4 +159,5 @@ def test_sync_inventory_refuses_what_has_nothing_to_copy(db):
     with pytest.raises(IllegalTransition):
         services.drift_sync_inventory(drift_id=drift.pk)
     drift.refresh_from_db()
-    assert drift.state == "open"
+    assert drift.state == "escalated"  # as detection left it (nothing to repair): the refusal changed nothing
+    assert RepairJob.objects.count() == 0
