@@ -9,7 +9,7 @@ the two tables directly (apps.get_model; seeding test data only, never app code)
 `reconcile_family` once, as the scheduled job does, and prints services checked per second and the peak resident
 set during the pass (psutil; with --tracemalloc also the peak of Python allocations, from a second pass). Point DATABASE_URL at a
 migrated scratch database: the bench rows (spec id "bench-ip") are deleted afterwards unless --keep.
-Repairs of the drift it finds are queued for a worker (none needs to run)."""
+The drift it finds is asked of activation as repair jobs (queued for a worker; none needs to run)."""
 import argparse
 import os
 import sys
@@ -59,10 +59,13 @@ def clean() -> None:
     service_model = apps.get_model("service_inventory", "Service")
     observed_model = apps.get_model("network", "ObservedConfig")
     drift_model = apps.get_model("reconciliation", "DriftRecord")
+    repair_model = apps.get_model("service_ordering", "RepairJob")
     ids = service_model.objects.filter(spec_id=SPEC)
     with connection.cursor() as cursor:  # one statement each: deleting a million rows through the ORM is slow
         cursor.execute(f"DELETE FROM {observed_model._meta.db_table} WHERE service_id IN "
                        f"(SELECT id::text FROM {service_model._meta.db_table} WHERE spec_id = %s)", [SPEC])
+        cursor.execute(f"DELETE FROM {repair_model._meta.db_table} WHERE requested_by IN "
+                       f"(SELECT id::text FROM {drift_model._meta.db_table} WHERE family = %s)", [FAMILY])
         cursor.execute(f"DELETE FROM {drift_model._meta.db_table} WHERE family = %s", [FAMILY])
     ids.delete()
 

@@ -11,6 +11,7 @@ from apps.network.selectors import observed_config_read
 from apps.network.services import network_drift_inject
 from apps.reconciliation.models import DriftRecord, ReconcileRun
 from apps.service_inventory.selectors import service_get
+from apps.service_ordering.models import RepairJob
 
 from .conftest import IP_CONFIG, active_service, product_of, product_status
 
@@ -84,6 +85,10 @@ def test_degraded_service_is_marked_retried_and_escalated(worker, eventually):
 
     assert (drift.kind, drift.repair_attempts) == ("degraded", 3)
     assert (case.source, case.kind, case.state) == ("reconciliation", "degradedDrift", "open")
+    # Activation's job made the attempts and opened the one case; reconciliation only recorded the escalation.
+    job = RepairJob.objects.get(requested_by=str(drift.pk))
+    assert (job.kind, job.state, job.attempts, case.job_id) == ("retry_degraded", "failed", 3, str(job.pk))
+    assert FalloutCase.objects.filter(service_id=str(service.pk)).count() == 1
     assert service_get(service_id=service.pk).operating_status == "degraded"
     assert service_get(service_id=service.pk).state == "active"
     # TMF637 has no "degraded": the product stays active while an operator works the case.
@@ -155,3 +160,50 @@ def test_a_silent_change_is_found_by_the_scheduled_pass_within_one_cycle(worker,
     else:
         assert observed_config_read(platform="ipam", service_id=service_id)["config"] == IP_CONFIG
     assert ReconcileRun.objects.filter(family="ip_address", detected_by="scheduled").exists()
+
+
+def attributable_orphan():
+    """Configuration nobody recorded, under a TMF638-shaped id and naming a spec activation has cached."""
+    import uuid
+
+    from .conftest import known_spec
+
+    known_spec()
+    service_id = str(uuid.uuid4())
+    adapter_for("ipam").apply(idempotency_key="silent", service_id=service_id, params=ADOPTED)
+    return service_id
+
+
+def terminated_leftover():
+    from apps.service_inventory.services import service_update
+
+    service = active_service()
+    service_update(service_id=service.pk, changes={"state": "terminated"})
+    return str(service.pk)
+
+
+ADOPTED = {"ipv4_address": "10.9.9.9", "routing": "static", "service_spec_id": "spec-ip"}
+# orphan → (how it is left on the network, what the network and TMF638 hold once repaired)
+ORPHANS = {"adopt": (attributable_orphan, ADOPTED, "active"), "remove_orphan": (terminated_leftover, None, "terminated")}
+
+
+@pytest.mark.parametrize("repair", ORPHANS)
+def test_an_orphan_is_adopted_or_removed_by_activation_within_one_cycle(worker, eventually, repair):
+    from apps.service_catalog.services import service_specification_create
+
+    service_specification_create(name="IP access", family="ip_address", reconcile_every_seconds=2)
+    make, config, state = ORPHANS[repair]
+    service_id = make()
+
+    drift = eventually(settled(service_id, "repaired"), timeout=15)
+
+    job = RepairJob.objects.get(requested_by=str(drift.pk))
+    assert (drift.kind, drift.detected_by, drift.repair_attempts) == ("orphan", "scheduled", 1)
+    assert (job.kind, job.state, job.attempts) == (repair, "done", 1)
+    observed = observed_config_read(platform="ipam", service_id=service_id)
+    assert (observed or {}).get("config") == config
+    service = service_get(service_id=service_id)
+    assert service.state == state
+    if repair == "adopt":
+        assert service.characteristics == ADOPTED
+    assert FalloutCase.objects.filter(service_id=service_id).count() == 0
