@@ -2,6 +2,8 @@
 
 - In-process subscribers register with `@subscriber("EventType", queue="orders")` in their app's handlers.py.
   Each runs once per event: its Delivery row is locked and marked delivered in the handler's own transaction.
+  An event emitted inside a worker's task has its handlers run by that same task right after commit
+  (`continue_in_task`); one emitted by the web goes through the handler's queue.
 - Hub listeners (TMF /hub) get the TMF event envelope over HTTP from the `notifications` queue.
 """
 import logging
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .context import current_correlation_id
+from .jobs import continue_in_task
 from .models import Delivery, HubSubscription, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -24,6 +27,10 @@ class Subscriber:
     func: object
     queue: str
     max_attempts: int
+    when: object = None  # payload -> bool: events it would ignore get no delivery (no row, no run)
+
+    def wants(self, payload: dict) -> bool:
+        return self.when is None or bool(self.when(payload))
 
 
 _subscribers: dict[str, list[Subscriber]] = {}
@@ -32,15 +39,16 @@ _subscribers: dict[str, list[Subscriber]] = {}
 PUBLIC = "*"
 
 
-def subscriber(*event_types: str, queue: str = "default", max_attempts: int = 8):
-    """Register an idempotent in-process handler `func(event: OutboxEvent)` for these event types."""
+def subscriber(*event_types: str, queue: str = "default", max_attempts: int = 8, when=None):
+    """Register an idempotent in-process handler `func(event: OutboxEvent)` for these event types;
+    `when(payload)` narrows it to the events it acts on."""
 
     def register(func):
         path = f"{func.__module__}.{func.__qualname__}"
         for event_type in event_types:
             entries = _subscribers.setdefault(event_type, [])
             if all(entry.path != path for entry in entries):
-                entries.append(Subscriber(path, func, queue, max_attempts))
+                entries.append(Subscriber(path, func, queue, max_attempts, when))
         return func
 
     return register
@@ -85,7 +93,10 @@ def _load_renderers():
 
 def event_emit(*, event_type: str, resource_type: str, resource_id, api: str = "", payload: dict | None = None,
                owner_party_id: str = "") -> OutboxEvent:
-    """Write an event row in the caller's transaction; dispatch is scheduled for after commit."""
+    """Write the event and its deliveries in the caller's transaction; they run after commit.
+
+    Fanning out here (not in a later dispatch task) saves a task and a transaction per event, and an event
+    nobody consumes costs one insert."""
     event = OutboxEvent.objects.create(
         event_type=event_type,
         api=api,
@@ -94,20 +105,42 @@ def event_emit(*, event_type: str, resource_type: str, resource_id, api: str = "
         owner_party_id=str(owner_party_id or ""),
         payload=payload or {},
         correlation_id=current_correlation_id(),
+        state=OutboxEvent.State.DISPATCHED,
+        dispatched_at=timezone.now(),
     )
-    transaction.on_commit(partial(_render_and_enqueue, event.pk, api, resource_type, str(resource_id)))
+    deliveries = Delivery.objects.bulk_create(_deliveries_for(event))
+    if deliveries:
+        transaction.on_commit(partial(_after_commit, event, deliveries))
     return event
 
 
-def _render_and_enqueue(event_id, api, resource_type, resource_id):
-    # Rendered after commit so listeners see the committed resource; cheap when nobody listens.
-    try:
-        body = _render_for_hub(api, resource_type, resource_id)
-        if body is not None:
-            OutboxEvent.objects.filter(pk=event_id, tmf_body__isnull=True).update(tmf_body=body)
-    except Exception:  # noqa: BLE001 - rendering must never lose the event; the sweeper retries delivery
-        logger.exception("event render failed", extra={"event_id": str(event_id)})
-    enqueue_safely("bss.tasks.outbox_dispatch_task", str(event_id), queue="default")
+def _deliveries_for(event: OutboxEvent) -> list[Delivery]:
+    rows = [Delivery(event=event, kind=Delivery.Kind.HANDLER, target=entry.path, queue=entry.queue,
+                     max_attempts=entry.max_attempts)
+            for entry in subscribers_of(event.event_type) if entry.wants(event.payload)]
+    if event.api:
+        rows += [Delivery(event=event, kind=Delivery.Kind.LISTENER, target=str(sub.pk), subscription=sub,
+                          queue="notifications", max_attempts=_hub_max_attempts())
+                 for sub in _matching_subscriptions(event)]
+    return rows
+
+
+def _after_commit(event: OutboxEvent, deliveries: list[Delivery]) -> None:
+    """Render the TMF body once for listeners (after commit, so they see the committed resource), then run
+    handlers in this worker and queue listener calls. Whatever is lost here the sweeper re-publishes."""
+    listeners = [d for d in deliveries if d.kind == Delivery.Kind.LISTENER]
+    if listeners:
+        try:
+            body = _render_for_hub(event.api, event.resource_type, event.resource_id)
+            if body is not None:
+                OutboxEvent.objects.filter(pk=event.pk, tmf_body__isnull=True).update(tmf_body=body)
+        except Exception:  # noqa: BLE001 - rendering must never lose the event; the envelope falls back to the id
+            logger.exception("event render failed", extra={"event_id": str(event.pk)})
+    for delivery in deliveries:
+        if delivery.kind == Delivery.Kind.HANDLER:
+            continue_in_task(delivery_run, delivery_id=delivery.pk,
+                             otherwise=partial(_enqueue_deliveries, [(delivery.pk, delivery.queue)]))
+    _enqueue_deliveries([(d.pk, d.queue) for d in listeners])
 
 
 def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: float | None = None) -> bool:
@@ -120,29 +153,6 @@ def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: flo
     except Exception:  # noqa: BLE001 - broker outage: the row stays pending and is swept
         logger.warning("broker unavailable, left for the sweeper", extra={"task": task_name})
         return False
-
-
-def event_dispatch(*, event_id) -> int:
-    """Fan an event out to its subscribers and hub listeners. Idempotent: replays create nothing new."""
-    with transaction.atomic():
-        event = (OutboxEvent.objects.select_for_update(skip_locked=True)
-                 .filter(pk=event_id, state=OutboxEvent.State.PENDING).first())
-        if event is None:
-            return 0
-        rows = [Delivery(event=event, kind=Delivery.Kind.HANDLER, target=entry.path, queue=entry.queue,
-                         max_attempts=entry.max_attempts)
-                for entry in subscribers_of(event.event_type)]
-        if event.api:
-            rows += [Delivery(event=event, kind=Delivery.Kind.LISTENER, target=str(sub.pk), subscription=sub,
-                              queue="notifications", max_attempts=_hub_max_attempts())
-                     for sub in _matching_subscriptions(event)]
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-        event.state = OutboxEvent.State.DISPATCHED
-        event.dispatched_at = timezone.now()
-        event.save(update_fields=["state", "dispatched_at"])
-        pending = list(Delivery.objects.filter(event=event, state=Delivery.State.PENDING).values_list("pk", "queue"))
-        transaction.on_commit(partial(_enqueue_deliveries, pending))
-    return len(pending)
 
 
 def _enqueue_deliveries(pending):
@@ -248,14 +258,9 @@ STALE_AFTER = timedelta(seconds=30)
 
 
 def outbox_sweep(*, batch: int = 500) -> dict:
-    """Re-publish what a broker outage or a lost message left behind. Safe to run on many workers at once."""
+    """Re-publish deliveries that a broker outage, a lost message or a dead worker left behind.
+    Safe to run on many workers at once."""
     now = timezone.now()
-    with transaction.atomic():
-        events = list(OutboxEvent.objects.select_for_update(skip_locked=True)
-                      .filter(state=OutboxEvent.State.PENDING, created_at__lt=now - timedelta(seconds=2))
-                      .values_list("pk", flat=True)[:batch])
-    for event_id in events:
-        enqueue_safely("bss.tasks.outbox_dispatch_task", str(event_id))
     with transaction.atomic():
         due = list(Delivery.objects.select_for_update(skip_locked=True)
                    .filter(state=Delivery.State.PENDING)
@@ -263,4 +268,4 @@ def outbox_sweep(*, batch: int = 500) -> dict:
                    .exclude(enqueued_at__gt=now - STALE_AFTER)
                    .values_list("pk", "queue")[:batch])
     _enqueue_deliveries(due)
-    return {"events": len(events), "deliveries": len(due)}
+    return {"deliveries": len(due)}

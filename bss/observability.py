@@ -93,13 +93,13 @@ class OutboxCollector:
     def collect(self):
         from prometheus_client.core import GaugeMetricFamily
 
-        from .models import Delivery, OutboxEvent
+        from .models import Delivery
 
-        pending = OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING)
-        oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
-        yield GaugeMetricFamily("bss_outbox_lag_seconds", "Age of the oldest undispatched event",
+        # Deliveries in backoff wait on purpose; lag is what should have run already.
+        due = Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__isnull=True)
+        oldest = due.order_by("created_at").values_list("created_at", flat=True).first()
+        yield GaugeMetricFamily("bss_outbox_lag_seconds", "Age of the oldest delivery not yet run (not in backoff)",
                                 value=(time.time() - oldest.timestamp()) if oldest else 0)
-        yield GaugeMetricFamily("bss_outbox_pending_events", "Events not yet dispatched", value=pending.count())
         deliveries = GaugeMetricFamily("bss_deliveries", "Deliveries by state", labels=["state"])
         for state in (Delivery.State.PENDING, Delivery.State.DEAD):
             deliveries.add_metric([state], Delivery.objects.filter(state=state).count())

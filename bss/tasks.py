@@ -4,11 +4,6 @@ from . import events
 from .jobs import BestEffortTask, CriticalTask
 
 
-@shared_task(base=CriticalTask, name="bss.tasks.outbox_dispatch_task")
-def outbox_dispatch_task(event_id):
-    return events.event_dispatch(event_id=event_id)
-
-
 @shared_task(base=CriticalTask, name="bss.tasks.delivery_run_task")
 def delivery_run_task(delivery_id):
     return events.delivery_run(delivery_id=delivery_id)

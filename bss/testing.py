@@ -50,22 +50,19 @@ def load_spec(filename: str) -> dict | None:
 
 
 def outbox_drain(max_rounds: int = 20) -> int:
-    """Dispatch pending events and run their handler deliveries in this process, until nothing is left.
+    """Run pending handler deliveries in this process, until nothing is left.
 
     For unit tests (no worker): what the worker would do, synchronously. Returns deliveries run."""
-    from .events import delivery_run, event_dispatch
-    from .models import Delivery, OutboxEvent
+    from .events import delivery_run
+    from .models import Delivery
 
     ran = 0
     for _ in range(max_rounds):
-        pending = list(OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).values_list("pk", flat=True))
-        for event_id in pending:
-            event_dispatch(event_id=event_id)
         deliveries = list(Delivery.objects.filter(state=Delivery.State.PENDING, kind=Delivery.Kind.HANDLER,
                                                   attempts=0).values_list("pk", flat=True))
         for delivery_id in deliveries:
             delivery_run(delivery_id=delivery_id)
             ran += 1
-        if not pending and not deliveries:
+        if not deliveries:
             break
     return ran

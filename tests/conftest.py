@@ -60,7 +60,7 @@ class WorkerProcess:
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # no task left from an earlier run
         env = {**os.environ, "DATABASE_URL": _test_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
-               "BSS_FLOW_WORKER": "1", "BSS_HUB_MAX_ATTEMPTS": "4"}
+               "BSS_FLOW_WORKER": "1"}
         schedule = ROOT / "var" / f"beat-schedule-{os.getpid()}"
         log = open(ROOT / "var" / f"flow-worker-{os.getpid()}.log", "ab")
         celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"

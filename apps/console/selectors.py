@@ -19,14 +19,11 @@ PERCENTILE_SAMPLE = 1000  # the most recent completed service orders the duratio
 # --- dashboard ---------------------------------------------------------------------------------------------
 
 def outbox_backlog() -> dict:
-    """Events not yet fanned out, deliveries waiting per kind, dead letters; with the oldest pending age."""
-    pending_events = OutboxEvent.objects.filter(state=OutboxEvent.State.PENDING).aggregate(
-        count=Count("pk"), oldest=Min("created_at"))
-    deliveries = dict(Delivery.objects.filter(state=Delivery.State.PENDING).values_list("kind")
-                      .annotate(n=Count("pk")).values_list("kind", "n"))
-    oldest = pending_events["oldest"]
-    return {"events_pending": pending_events["count"],
-            "oldest_pending_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0,
+    """Deliveries waiting per kind, dead letters; with the age of the oldest waiting delivery."""
+    pending = Delivery.objects.filter(state=Delivery.State.PENDING)
+    deliveries = dict(pending.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    oldest = pending.aggregate(oldest=Min("created_at"))["oldest"]
+    return {"oldest_pending_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0,
             "handler_deliveries_pending": deliveries.get(Delivery.Kind.HANDLER, 0),
             "notifications_pending": deliveries.get(Delivery.Kind.LISTENER, 0),
             "dead_letters": Delivery.objects.filter(state=Delivery.State.DEAD).count()}

@@ -62,8 +62,7 @@ def dashboard(request):
         "fallout_by_age": bars(fallout_selectors.fallout_open_by_age()),
         "drift_by_kind": bars(selectors.drift_by_kind()),
         "backlog": backlog,
-        "backlog_bars": bars([("events pending", backlog["events_pending"]),
-                              ("handler deliveries", backlog["handler_deliveries_pending"]),
+        "backlog_bars": bars([("handler deliveries", backlog["handler_deliveries_pending"]),
                               ("notifications", backlog["notifications_pending"]),
                               ("dead letters", backlog["dead_letters"])]),
     })

@@ -4,7 +4,8 @@ from bss.events import subscriber
 from . import services
 
 
-@subscriber("ServiceStateChangeEvent", queue="default")
+@subscriber("ServiceStateChangeEvent", queue="default",
+            when=lambda payload: payload.get("state") in services.FOLLOWED_SERVICE_STATES)
 def follow_service_state(event):
     payload = event.payload
     if payload.get("service_id") and payload.get("state"):

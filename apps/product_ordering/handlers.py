@@ -22,8 +22,14 @@ def record_service_order_item_outcome(event):
                                           error=payload.get("error"))
 
 
-@subscriber(events.SERVICE_ORDER_STATE_CHANGE, queue="orders")
+# TMF641 order states after which no item changes any more.
+SERVICE_ORDER_ENDED = ("completed", "failed", "partial", "cancelled", "rejected")
+
+
+@subscriber(events.SERVICE_ORDER_STATE_CHANGE, queue="orders",
+            when=lambda payload: payload.get("state") in SERVICE_ORDER_ENDED)
 def record_service_order_outcome(event):
+    """A safety net behind the per-item events: the ended order's items, recorded again (idempotent)."""
     payload = event.payload
     for item in payload.get("items") or []:
         services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=item.get("key") or "",

@@ -17,6 +17,7 @@ from apps.service_inventory import services as inventory
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
 from bss.events import enqueue_safely, event_emit
 from bss.fsm import transition_apply
+from bss.jobs import continue_in_task
 
 from . import conf, events
 from .activators import PlannedStep, activator_for
@@ -150,7 +151,9 @@ def service_order_submit(*, external_id: str, requester: str, items: list[dict],
             relies_on=list(item.get("relies_on") or []), related_party_id=item.get("related_party_id") or "")
             for item in items])
         _order_emit(order, events.ORDER_CREATE)
-        transaction.on_commit(partial(enqueue_safely, START_TASK, str(order.pk), queue="activation"))
+        transaction.on_commit(partial(continue_in_task, service_order_start, service_order_id=str(order.pk),
+                                      otherwise=partial(enqueue_safely, START_TASK, str(order.pk),
+                                                        queue="activation")))
     return order
 
 
@@ -356,11 +359,16 @@ def _item_compensate(order, item, items, *, outcome: str, error: str = "") -> No
 # --- running a step ------------------------------------------------------------------------------------
 
 def _job_enqueue(job, countdown: float | None = None) -> None:
+    """After commit: a step due now runs in the task that made it due (no broker hop); a delayed retry, or a
+    step made due by the web, is published to the activation queue."""
     def publish():
         if enqueue_safely(RUN_TASK, job.pk, queue="activation", countdown=countdown):
             ActivationJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
 
-    transaction.on_commit(publish)
+    if countdown:
+        transaction.on_commit(publish)
+    else:
+        transaction.on_commit(partial(continue_in_task, activation_job_run, job_id=job.pk, otherwise=publish))
 
 
 def activation_job_run(*, job_id) -> str:

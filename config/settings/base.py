@@ -197,6 +197,10 @@ LOGGING = {
 BSS_HTTP_TIMEOUT = (2.0, 5.0)
 BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "8"))
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "2.0"))
+# A task runs the follow-up work its commit created (next activation step, handlers of its events) itself
+# instead of publishing a task per unit (bss/jobs.py). "0" publishes every unit to its queue instead, for
+# deployments that give each queue its own workers.
+BSS_CONTINUE_IN_TASK = os.environ.get("BSS_CONTINUE_IN_TASK", "1") == "1"
 
 # TMF APIs served (each has a read and a write scope). Apps append as they land.
 BSS_TMF_APIS = ["tmf620", "tmf622", "tmf633", "tmf637", "tmf638", "tmf641", "tmf645", "tmf663", "tmf679"]

@@ -10,5 +10,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"client": "100000/min"}}  # noqa: F405
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "0.2"))
+BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "4"))  # dead letters within a flow test
 # Subscribers used only by the platform's own flow tests (loaded by the test worker too).
 BSS_EXTRA_HANDLER_MODULES = ["tests.bss.flow_handlers"]

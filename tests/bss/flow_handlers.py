@@ -15,3 +15,10 @@ def record_kit_event(event):
 @subscriber("KitFailingEvent", queue="default", max_attempts=2)
 def always_fail(event):
     raise RuntimeError("kit handler refuses")
+
+
+@subscriber("KitTestEvent", queue="default", when=lambda payload: payload.get("n") == "wanted")
+def record_only_wanted(event):
+    TransitionLog.objects.create(content_type=ContentType.objects.get_for_model(OutboxEvent),
+                                 object_id=str(event.pk), transition="kit-wanted", source_state="",
+                                 target_state=event.payload["n"], actor="test")

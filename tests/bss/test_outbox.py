@@ -16,12 +16,39 @@ def handled_count(event):
     return TransitionLog.objects.filter(object_id=str(event.pk), transition="kit-handled").count()
 
 
-def test_emit_writes_a_pending_row_and_publishes_only_after_commit(db, django_capture_on_commit_callbacks):
+def test_emit_writes_the_event_and_its_deliveries_and_publishes_only_after_commit(
+        db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         event = emit(n="1")
-    assert OutboxEvent.objects.get().state == OutboxEvent.State.PENDING
+    assert OutboxEvent.objects.get().state == OutboxEvent.State.DISPATCHED
     assert event.payload == {"n": "1"}
+    delivery = Delivery.objects.get()
+    assert (delivery.event_id, delivery.kind, delivery.target, delivery.state, delivery.enqueued_at) == (
+        event.pk, "handler", "tests.bss.flow_handlers.record_kit_event", "pending", None)
     assert len(callbacks) == 1
+
+
+def test_a_subscriber_narrowed_by_when_gets_only_the_events_it_wants(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        ignored, wanted = emit(n="other"), emit(n="wanted")
+    targets = sorted(Delivery.objects.filter(event=wanted).values_list("target", flat=True))
+    assert targets == ["tests.bss.flow_handlers.record_kit_event", "tests.bss.flow_handlers.record_only_wanted"]
+    assert list(Delivery.objects.filter(event=ignored).values_list("target", flat=True)) == [
+        "tests.bss.flow_handlers.record_kit_event"]
+
+
+def test_an_event_nobody_consumes_costs_one_row_and_no_callback(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        emit("NobodyListensEvent")
+    assert (OutboxEvent.objects.count(), Delivery.objects.count(), callbacks) == (1, 0, [])
+
+
+def test_after_commit_outside_a_task_publishes_each_delivery_to_its_queue(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = emit(n="2")
+    delivery = Delivery.objects.get(event=event)
+    # Published (the broker is up in tests), not run here: the web never runs handlers in the request.
+    assert (delivery.state, delivery.enqueued_at is not None, handled_count(event)) == ("pending", True, 0)
 
 
 def test_rolled_back_change_leaves_no_event(db, django_capture_on_commit_callbacks):
@@ -34,21 +61,9 @@ def test_rolled_back_change_leaves_no_event(db, django_capture_on_commit_callbac
     assert callbacks == []
 
 
-def test_dispatch_twice_fans_out_once(db, django_capture_on_commit_callbacks):
-    event = emit()
-    with django_capture_on_commit_callbacks(execute=False):
-        assert events.event_dispatch(event_id=event.pk) == 1
-        assert events.event_dispatch(event_id=event.pk) == 0
-    delivery = Delivery.objects.get()
-    assert (delivery.kind, delivery.target, delivery.state) == (
-        "handler", "tests.bss.flow_handlers.record_kit_event", "pending")
-    assert OutboxEvent.objects.get().state == OutboxEvent.State.DISPATCHED
-
-
 def test_handler_runs_exactly_once_however_often_redelivered(db, django_capture_on_commit_callbacks):
-    event = emit(n="7")
     with django_capture_on_commit_callbacks(execute=False):
-        events.event_dispatch(event_id=event.pk)
+        event = emit(n="7")
     delivery = Delivery.objects.get()
     assert [events.delivery_run(delivery_id=delivery.pk) for _ in range(3)] == ["delivered", "skipped", "skipped"]
     assert handled_count(event) == 1
@@ -57,9 +72,8 @@ def test_handler_runs_exactly_once_however_often_redelivered(db, django_capture_
 
 
 def test_failing_handler_backs_off_then_dead_letters_with_an_event(db, django_capture_on_commit_callbacks):
-    event = emit("KitFailingEvent")
     with django_capture_on_commit_callbacks(execute=False):
-        events.event_dispatch(event_id=event.pk)
+        emit("KitFailingEvent")
         delivery = Delivery.objects.get()
         assert events.delivery_run(delivery_id=delivery.pk) == "pending"
         delivery.refresh_from_db()
@@ -77,9 +91,8 @@ def test_failing_handler_backs_off_then_dead_letters_with_an_event(db, django_ca
 def test_redrive_resets_a_dead_delivery_and_refuses_a_live_one(db, django_capture_on_commit_callbacks):
     from bss.errors import IllegalTransition
 
-    event = emit("KitFailingEvent")
     with django_capture_on_commit_callbacks(execute=False):
-        events.event_dispatch(event_id=event.pk)
+        emit("KitFailingEvent")
         delivery = Delivery.objects.get()
         with pytest.raises(IllegalTransition):
             events.delivery_redrive(delivery_id=delivery.pk)
@@ -96,19 +109,22 @@ def test_listener_deliveries_follow_the_hub_query(db, django_capture_on_commit_c
     HubSubscription.objects.create(api="tmf999", callback="http://127.0.0.1:9/c", owner_party_id="someone-else")
     with django_capture_on_commit_callbacks(execute=False):
         with transaction.atomic():
-            event = events.event_emit(event_type="KitTestEvent", api="tmf999", resource_type="kitThing",
-                                      resource_id="r1", owner_party_id="me")
-        events.event_dispatch(event_id=event.pk)
+            events.event_emit(event_type="KitTestEvent", api="tmf999", resource_type="kitThing",
+                              resource_id="r1", owner_party_id="me")
     listeners = Delivery.objects.filter(kind="listener")
     assert [d.subscription.callback for d in listeners] == ["http://127.0.0.1:9/a"]
     assert listeners.get().queue == "notifications"
 
 
-def test_sweeper_republishes_pending_events_and_due_deliveries(db):
+def test_sweeper_republishes_deliveries_left_unpublished_and_not_those_in_backoff(db):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    event = emit()
-    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(seconds=10))
-    assert events.outbox_sweep() == {"events": 1, "deliveries": 0}
+    with transaction.atomic():  # committed without its after-commit publishing: the broker was down
+        events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r1")
+        waiting = events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r2")
+        Delivery.objects.filter(event=waiting).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    assert events.outbox_sweep() == {"deliveries": 1}
+    assert Delivery.objects.filter(enqueued_at__isnull=False).count() == 1
+    assert events.outbox_sweep() == {"deliveries": 0}  # just published: not stale yet

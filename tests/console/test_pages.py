@@ -44,7 +44,7 @@ def test_dashboard_shows_fallout_by_age_and_backlog(operator_client):
 
     assert 'id="fallout-by-age"' in body
     assert '<span>&lt; 1 h</span><span class="bar" style="width: 100%"></span><span class="value">2</span>' in body
-    assert '<span>events pending</span>' in body
+    assert '<span>handler deliveries</span>' in body
 
 
 def test_worklist_filters_by_state_and_source(operator_client):
