@@ -1,14 +1,16 @@
 #!/usr/bin/env python
 """End-to-end throughput of the whole chain against a running system (not part of `make test`).
 
-    python bench/e2e.py --orders 50 --concurrency 8 [--base-url http://127.0.0.1:8000]
+    python bench/e2e.py --orders 50 --concurrency 8 [--rate R] [--base-url http://127.0.0.1:8000]
                         [--token T] [--database-url postgresql://postgres@127.0.0.1:54329/bss]
 
 Posts Business Fiber orders through TMF622 as the demo channel and learns of each order's end the way a channel
-does: a listener registered on the TMF622 hub (no polling; a slow poll is only the safety net). After the run it
-checks that every completed order's products are active (TMF637). It prints: orders/s, POST latency p50/p95/p99, POST→completed p50/p95, database transactions
-per order (pg_stat_database.xact_commit delta ÷ orders), the pgbench TPC-B rate of the same PostgreSQL, and the
-ratio of the order flow's commit rate to it. Needs the demo data (`manage.py seed_demo`), a worker and beat.
+does: a listener registered on the TMF622 hub (no polling; a slow poll is only the safety net). Closed loop by
+default (each of C threads posts its next order when the last one ended); --rate R posts open loop at R orders/s.
+After the run it checks that every completed order's products are active (TMF637). It prints: orders/s, POST
+latency p50/p95/p99, POST→completed p50/p95, database transactions per order (pg_stat_database.xact_commit delta
+÷ orders), the pgbench TPC-B rate of the same PostgreSQL, and the ratio of the order flow's commit rate to it.
+Needs the demo data (`manage.py seed_demo`), a worker and beat; `python bench/serve.py` brings all of it up.
 Without --token a token is issued for demo-channel through manage.py (same DATABASE_URL)."""
 import argparse
 import json
@@ -152,24 +154,35 @@ class Bench:
                 "billingAccount": {"id": self.account_id},
                 "productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": self.offering_id}}]}
 
-    def one_order(self, _):
+    def post_order(self, slot=None):
+        """POST one order (at its slot of the open-loop schedule, when there is one)."""
+        if slot is not None:
+            time.sleep(max(0.0, slot - time.perf_counter()))
         started = time.perf_counter()
         response = requests.post(self.base_url + ORDERING, json=self.order_body(), headers=self.session_headers,
                                  timeout=30)
         posted = time.perf_counter()
         if response.status_code != 201:
             return {"post": posted - started, "state": f"HTTP {response.status_code}", "total": None}
-        order_id = response.json()["id"]
-        deadline = posted + self.timeout
+        return {"post": posted - started, "posted": posted, "order_id": response.json()["id"]}
+
+    def wait_for_end(self, result):
+        """The listener timestamps each end as it arrives, so waiting later measures the same."""
+        if "order_id" not in result:
+            return result
+        deadline = result["posted"] + self.timeout
         heard = None
         while heard is None and time.perf_counter() < deadline:
-            heard = self.listener.wait(order_id, min(deadline, time.perf_counter() + SAFETY_POLL_SECONDS))
-            polled = self.get(f"{ORDERING}/{order_id}")["state"] if heard is None else None
+            heard = self.listener.wait(result["order_id"], min(deadline, time.perf_counter() + SAFETY_POLL_SECONDS))
+            polled = self.get(f"{ORDERING}/{result['order_id']}")["state"] if heard is None else None
             if polled in ENDED:  # ended without us hearing it (yet): the notification may still be in backoff
                 heard = (polled, time.perf_counter())
         state, done = heard or ("timed out", time.perf_counter())
-        return {"post": posted - started, "state": state, "order_id": order_id,
-                "total": done - posted if state == "completed" else None}
+        return {**result, "state": state, "total": done - result["posted"] if state == "completed" else None}
+
+    def one_order(self, _):
+        """Closed loop: the next order waits for this one's end."""
+        return self.wait_for_end(self.post_order())
 
     def products_active(self, order):
         ids = [item.get("product", {}).get("id") for item in order.get("productOrderItem", [])]
@@ -188,6 +201,8 @@ def main():
                                                                  "postgresql://postgres@127.0.0.1:54329/bss"))
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds an order may take to complete")
     parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument("--rate", type=float, help="open loop: POST at this many orders/s (concurrency = "
+                        "threads posting) instead of each thread waiting for its order's end")
     args = parser.parse_args()
 
     token = args.token or issue_token(args.database_url)
@@ -197,7 +212,12 @@ def main():
     before = commits(args.database_url)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        results = list(pool.map(bench.one_order, range(args.orders)))
+        if args.rate:
+            results = list(pool.map(bench.post_order, [started + i / args.rate for i in range(args.orders)]))
+            posting = time.perf_counter() - started
+            results = [bench.wait_for_end(result) for result in results]
+        else:
+            results = list(pool.map(bench.one_order, range(args.orders)))
     elapsed = time.perf_counter() - started
     transactions = commits(args.database_url) - before
     bench.close()
@@ -214,7 +234,9 @@ def main():
     tps = pgbench_tps(args.database_url, args.concurrency, args.pgbench_seconds)
     commit_rate = transactions / elapsed
 
-    print(f"orders: {args.orders} at concurrency {args.concurrency} in {elapsed:.1f}s; outcomes {outcomes}")
+    mode = (f"open loop at {args.rate:g}/s offered, {args.orders / posting:.1f}/s posted" if args.rate
+            else f"closed loop at concurrency {args.concurrency}")
+    print(f"orders: {args.orders}, {mode}, all ended in {elapsed:.1f}s; outcomes {outcomes}")
     print(f"throughput: {len(completed) / elapsed:.2f} completed orders/s")
     print(f"POST latency ms: p50 {percentile(posts, .5):.0f}  p95 {percentile(posts, .95):.0f}  "
           f"p99 {percentile(posts, .99):.0f}")

@@ -66,14 +66,6 @@ def connect_celery_signals():
         incoming = getattr(task.request, "correlation_id", None) if task else None
         correlation_id_var.set(incoming or new_correlation_id())
 
-    if os.environ.get("BSS_FLOW_WORKER"):
-        @signals.task_prerun.connect(weak=False)
-        def forget_content_type_ids(**_):
-            # Flow tests flush the database between tests, which renumbers content types: no stale cache.
-            from django.contrib.contenttypes.models import ContentType
-
-            ContentType.objects.clear_cache()
-
     @signals.task_success.connect(weak=False)
     def count_success(sender=None, **_):
         TASKS.labels(getattr(sender, "name", "?"), "success").inc()

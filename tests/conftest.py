@@ -59,13 +59,12 @@ class WorkerProcess:
         import redis
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # no task left from an earlier run
-        env = {**os.environ, "DATABASE_URL": _test_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test",
-               "BSS_FLOW_WORKER": "1"}
+        env = {**os.environ, "DATABASE_URL": _test_database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
         schedule = ROOT / "var" / f"beat-schedule-{os.getpid()}"
         log = open(ROOT / "var" / f"flow-worker-{os.getpid()}.log", "ab")
         celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
         self.process = subprocess.Popen(
-            [celery, "-A", "config", "worker", "-Q", "orders,activation,notifications,reconcile,default",
+            [celery, "-A", "tests.flow_worker", "worker", "-Q", "orders,activation,notifications,reconcile,default",
              "--concurrency", "2", "-l", "INFO", "-B", "--scheduler", "celery.beat:PersistentScheduler", "-s", str(schedule), "-n", f"flow{os.getpid()}@%h",
              "--without-mingle", "--without-gossip"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
