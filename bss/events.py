@@ -138,7 +138,7 @@ def _after_commit(event: OutboxEvent, deliveries: list[Delivery]) -> None:
             logger.exception("event render failed", extra={"event_id": str(event.pk)})
     for delivery in deliveries:
         if delivery.kind == Delivery.Kind.HANDLER:
-            continue_in_task(delivery_run, delivery_id=delivery.pk,
+            continue_in_task(_run_handler, delivery_id=delivery.pk,
                              otherwise=partial(_enqueue_deliveries, [(delivery.pk, delivery.queue)]))
     _enqueue_deliveries([(d.pk, d.queue) for d in listeners])
 
@@ -157,9 +157,9 @@ def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: flo
 
 def _enqueue_deliveries(pending):
     now = timezone.now()
-    for pk, queue in pending:
-        if enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue):
-            Delivery.objects.filter(pk=pk).update(enqueued_at=now)
+    published = [pk for pk, queue in pending if enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue)]
+    if published:
+        Delivery.objects.filter(pk__in=published).update(enqueued_at=now)
 
 
 def _hub_max_attempts() -> int:
