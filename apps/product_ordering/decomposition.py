@@ -19,13 +19,19 @@ def rules_applicable(rules, *, product_spec_version: str) -> list:
     return sorted((rule for _, rule in best.values()), key=lambda r: (r.sequence, r.service_spec_id))
 
 
+# The characteristic that carries the order item's place (an address id) to every service it decomposes into:
+# COM says where; activation decides which element serves it (docs/activation.md).
+PLACE_CHARACTERISTIC = "place_id"
+
+
 def service_item_key(order_item_pk, rule_pk) -> str:
     return f"{order_item_pk}:{rule_pk}"
 
 
-def map_characteristics(rule, product_characteristics: dict) -> dict:
-    """{service characteristic: value} from the rule's map: a product characteristic name, or {"value": fixed}."""
-    mapped = {}
+def map_characteristics(rule, product_characteristics: dict, place_id: str = "") -> dict:
+    """{service characteristic: value} from the rule's map: a product characteristic name, or {"value": fixed};
+    plus the place, when the order item names one."""
+    mapped = {PLACE_CHARACTERISTIC: place_id} if place_id else {}
     for service_name, source in sorted(rule.characteristic_map.items()):
         if isinstance(source, dict) and "value" in source:
             mapped[service_name] = source["value"]
@@ -52,7 +58,7 @@ def plan(*, order_item, rules, existing_services: list[dict]) -> list[dict]:
         planned.append({
             "key": service_item_key(order_item.pk, rule.pk), "rule": rule, "action": action,
             "service_spec_id": rule.service_spec_id, "service_spec_version": rule.service_spec_version,
-            "characteristics": map_characteristics(rule, order_item.characteristics),
+            "characteristics": map_characteristics(rule, order_item.characteristics, order_item.place_id),
             "service_id": service_id, "optional": rule.optional, "relies_on_specs": rule.relies_on_service_specs,
         })
     keys = {p["service_spec_id"]: p["key"] for p in planned}

@@ -98,3 +98,12 @@ def qualification_check(*, qualification_id: str) -> str | None:
     if not getattr(found, "is_valid_now", True):
         return f"qualification {qualification_id} is not positive or has expired"
     return None
+
+
+def place_check(*, place_id: str) -> str | None:
+    """An ordered place must be an address service qualification knows (where it finds the serving element)."""
+    from apps.service_qualification.selectors import geographic_address_get
+
+    if geographic_address_get(address_id=place_id) is None:
+        return f"place {place_id} is not a known geographic address"
+    return None

@@ -127,6 +127,9 @@ class ProductOrderItem(ConcurrentTransitionMixin, models.Model):
     product_id = models.CharField(max_length=64, blank=True)  # existing TMF637 product (modify/delete)
     billing_account_id = models.CharField(max_length=64, blank=True)
     qualification_id = models.CharField(max_length=64, blank=True)
+    # The installation address (TMF622 product.place): a GeographicAddress id of service qualification. It travels
+    # to every service of the item as the characteristic `place_id`; activation picks the serving element by it.
+    place_id = models.CharField(max_length=64, blank=True)
     relies_on = models.JSONField(default=list, blank=True)  # other item_ids of this order
     attempts = models.PositiveIntegerField(default=0)  # service-order submissions (first + retries)
     error = models.TextField(blank=True)

@@ -176,6 +176,10 @@ def _order_reasons(order: ProductOrder, items: list[ProductOrderItem]) -> list[s
             reasons.append(f"billingAccount: {problem}")
         elif account_id == order.billing_account_id:
             order.billing_account_name = name
+    for item in items:
+        problem = lookups.place_check(place_id=item.place_id) if item.place_id else None
+        if problem:
+            reasons.append(f"item {item.item_id}: {problem}")
     for qualification_id in {*order.qualification_ids, *(i.qualification_id for i in items)} - {""}:
         problem = lookups.qualification_check(qualification_id=qualification_id)
         if problem:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from apps.network.choices import Platform
 
 ALLOCATE = "$allocate"  # the platform picks the value (port, address, number, serial)
+PLACE = "place_id"  # the ordered place (a geographic address id), as COM decomposes it into every service
+SERVING_ELEMENT = "serving_element"  # the element to take the access port at (named, or found from the place)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Activator:
                                                    config_template=config_template))
                 for step in steps]
 
+    def takes(self, name: str) -> bool:
+        return any(name in step.takes for step in self.steps)
+
     def step_named(self, name: str) -> Step | None:
         return next((step for step in self.steps if step.name == name), None)
 
@@ -65,7 +70,7 @@ ACTIVATORS = {activator.family: activator for activator in (
     Activator("fibre_access", (
         # At the serving element named by the order, when it names one: the port then counts against capacity.
         Step("reserve_port", Platform.ACCESS_CONTROLLER, {"access_port": ALLOCATE}, resource="AccessPort",
-             takes=("serving_element",)),
+             takes=(SERVING_ELEMENT,)),
         Step("configure_olt", Platform.ACCESS_CONTROLLER, {"vlan_id": ALLOCATE}, configures=True),
         Step("activate_ont", Platform.ACCESS_CONTROLLER, {"ont_serial": ALLOCATE, "ont_state": "active"},
              resource="ONT"),

@@ -14,13 +14,14 @@ from django_fsm import can_proceed
 
 from apps.network.adapters import DONE, ERROR, PENDING, Result, adapter_for
 from apps.service_inventory import services as inventory
+from apps.service_qualification.selectors import serving_element_for
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
 from bss.events import enqueue_safely, event_emit
 from bss.fsm import transition_apply
 from bss.jobs import continue_in_task
 
 from . import conf, events
-from .activators import PlannedStep, activator_for
+from .activators import PLACE, SERVING_ELEMENT, PlannedStep, activator_for
 from .choices import (ORDER_TERMINAL, CancelState, ItemAction, ItemState, JobPhase, JobState,
                       OrderState, Outcome)
 from .models import ActivationJob, CancelServiceOrder, ServiceOrder, ServiceOrderItem, ServiceSpecCache
@@ -297,8 +298,21 @@ def _plan(item) -> list[PlannedStep]:
                 for job in jobs.order_by("-id") if job.state == J.DONE or job.response.get("maybe_applied")]
     activation = _activation_of(item)
     activator = activator_for(activation=activation)
-    return activator.plan(action=item.action, characteristics=item.characteristics,
+    return activator.plan(action=item.action, characteristics=_characteristics_designed(item, activator),
                           config_template=activation.get("config_template") or {})
+
+
+def _characteristics_designed(item, activator) -> dict:
+    """The ordered characteristics, plus the serving element of the ordered place when a step of an add takes one:
+    COM says where (place_id), activation picks the element by the coverage data TMF645 checks capacity with. An
+    item that names its element keeps it; one with no place, or a place no element serves, gets none (as before)."""
+    characteristics = item.characteristics
+    place_id = characteristics.get(PLACE)
+    if item.action != ItemAction.ADD or not place_id or SERVING_ELEMENT in characteristics \
+            or not activator.takes(SERVING_ELEMENT):
+        return characteristics
+    element = serving_element_for(address_id=place_id, family=activator.family)
+    return {**characteristics, SERVING_ELEMENT: element} if element else characteristics
 
 
 def _item_advance(order, item, items) -> None:

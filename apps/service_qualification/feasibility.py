@@ -62,6 +62,20 @@ def technologies_without_free_port(address: GeographicAddress, technologies) -> 
     return full
 
 
+def serving_element_at(address: GeographicAddress, family: str) -> tuple[str, str]:
+    """(technology, element) whose access port a service of this family takes at the address: the first of the
+    family's technologies whose coverage there names an element; ("", "") when it takes no port or none is named."""
+    if family not in PORT_FAMILIES or address.area_id is None:
+        return "", ""
+    named = {c.technology: c.serving_element for c in address.area.coverages.all() if c.serving_element}
+    return next(((tech, named[tech]) for tech in FAMILY_TECHNOLOGIES[family] if tech in named), ("", ""))
+
+
+def no_free_port_label(capacity: dict, technology: str) -> str:
+    return (f"no free port at {capacity['element']} ({capacity['used_ports']} of {capacity['total_ports']} "
+            f"{technology} ports in use)")
+
+
 def reason(code: str, label: str) -> dict:
     return {"code": code, "label": label}
 
@@ -99,8 +113,7 @@ def evaluate(*, spec_id: str, spec_version: str, characteristics: dict, place: d
         out["result"] = R.QUALIFIED
         return out
     for tech, capacity in full.items():
-        out["reasons"].append(reason("NO_FREE_PORT", f"no free port at {capacity['element']} ({capacity['used_ports']} "
-                                                     f"of {capacity['total_ports']} {tech} ports in use)"))
+        out["reasons"].append(reason("NO_FREE_PORT", no_free_port_label(capacity, tech)))
     if available:
         best = max(available.values())
         out["reasons"].append(reason("INSUFFICIENT_SPEED", f"{values[SPEED_CHARACTERISTIC]} requested, at most "

@@ -48,6 +48,8 @@ class CartItem(models.Model):
     offering_version = models.CharField(max_length=50, blank=True)
     offering_name = models.CharField(max_length=200, blank=True)
     characteristics = models.JSONField(default=dict, blank=True)  # {name: value}
+    # The installation address (product.place): a GeographicAddress id; checkout re-checks ports there.
+    place_id = models.CharField(max_length=64, blank=True)
     # [{"name", "price_type", "recurring_period", "amount" (str), "currency", "tax_rate" (str)}]
     prices = models.JSONField(default=list, blank=True)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from apps.product_catalog.selectors import (product_offering_characteristics_errors, product_offering_get,
                                             product_offering_is_sellable)
 from apps.product_ordering.services import product_order_submit
+from apps.service_qualification.selectors import geographic_address_get, service_port_shortage
 from bss.errors import Conflict, DomainError, NotFound
 from bss.events import event_emit
 from bss.fsm import transition_apply
@@ -31,7 +32,11 @@ def _resolve_item(item: dict, index: int) -> dict:
     """Pin the offering version and snapshot its prices; refuse unknown offerings and bad characteristics."""
     where = f"cartItem[{index}]"
     row = {"item_id": str(item.get("item_id") or index + 1), "position": index, "action": item.get("action") or "add",
-           "quantity": item.get("quantity") or 1, "characteristics": item.get("characteristics") or {}}
+           "quantity": item.get("quantity") or 1, "characteristics": item.get("characteristics") or {},
+           "place_id": item.get("place_id") or ""}
+    if row["place_id"] and geographic_address_get(address_id=row["place_id"]) is None:
+        raise DomainError(f"{where}: place {row['place_id']} is not a known geographic address",
+                          reference_error=f"{where}.product.place")
     if not item.get("offering_id"):
         return {**row, "offering_id": "", "offering_version": "", "offering_name": "", "prices": []}
     offering = product_offering_get(offering_id=item["offering_id"], version=item.get("offering_version") or None)
@@ -110,7 +115,8 @@ def shopping_cart_delete(*, cart: ShoppingCart) -> None:
 
 def shopping_cart_item_problems(*, cart: ShoppingCart) -> list[str]:
     """Why each item would not be accepted now ([] when all qualify): offering gone, no longer sellable at the pinned
-    version, or characteristics no longer allowed."""
+    version, characteristics no longer allowed, or (for an item with a place) no free access port at the element
+    that serves the place, as TMF645 would answer now."""
     problems = []
     for item in cart.items.all():
         label = f"cartItem {item.item_id} ({item.offering_name or item.offering_id or 'no offering'})"
@@ -126,7 +132,17 @@ def shopping_cart_item_problems(*, cart: ShoppingCart) -> list[str]:
         else:
             problems.extend(f"{label}: {error}" for error in
                             product_offering_characteristics_errors(offering=offering, values=item.characteristics))
+            shortage = service_port_shortage(address_id=item.place_id, service_specs=_service_specs(offering)) \
+                if item.place_id and item.action == "add" else None
+            if shortage:
+                problems.append(f"{label}: {shortage}")
     return problems
+
+
+def _service_specs(offering) -> list[tuple[str, str]]:
+    """(service spec id, version) the offering is realized by, through its (or its bundled offerings') product specs."""
+    specs = [component.product_specification for component in (offering, *offering.bundled_offerings)]
+    return [ref for spec in specs if spec is not None for ref in spec.service_specification_refs]
 
 
 @transaction.atomic
@@ -153,7 +169,8 @@ def shopping_cart_checkout(*, cart: ShoppingCart, external_id: str = "") -> Shop
                     "related_parties": cart.related_parties},
         items=[{"item_id": item.item_id, "action": item.action, "quantity": item.quantity,
                 "offering_id": item.offering_id, "offering_version": item.offering_version,
-                "offering_name": item.offering_name, "characteristics": item.characteristics} for item in items])
+                "offering_name": item.offering_name, "characteristics": item.characteristics,
+                "place_id": item.place_id} for item in items])
     cart.product_order_id = str(order.pk)
     transition_apply(cart, "check_out", reason=f"product order {order.pk}",
                      update_fields=("product_order_id", "updated_at"), state_field="status")

@@ -30,8 +30,8 @@ def state_of(order_id):
     return ProductOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
 
 
-def place_and_wait(api, com, eventually):
-    response = post(api, ORDERING + "productOrder", order_body(com), com.token)
+def place_and_wait(api, com, eventually, items=None):
+    response = post(api, ORDERING + "productOrder", order_body(com, items=items), com.token)
     assert response.status_code == 201
     order_id = response.json()["id"]
     eventually(lambda: state_of(order_id) in TERMINAL, timeout=120, message="order did not end")
@@ -75,3 +75,53 @@ def test_cancelling_while_activation_runs_cancels_the_order_end_to_end(api, com,
     assert state_of(order_id) == "cancelled"
     assert CancelProductOrder.objects.get().state == "done"
     assert Product.objects.count() == 0
+
+
+def fibre_at(com, city):
+    """A Business Fiber item installed at a demo address (Berlin: OLT-BER-01, 64 ports; Neustadt: OLT-NEU-01, 1)."""
+    from apps.service_qualification import demo as coverage_demo
+    from apps.service_qualification.models import GeographicAddress
+
+    coverage_demo.seed()
+    address = GeographicAddress.objects.filter(city=city).first()
+    return [{"id": "1", "action": "add", "productOffering": {"id": str(com.catalog.offering("Business Fiber 1 Gbps").pk)},
+             "product": {"place": [{"id": str(address.pk), "role": "installationAddress"}]}}]
+
+
+def test_business_fiber_at_an_address_takes_a_port_at_the_element_serving_it(api, com, real_worker, eventually,
+                                                                                settings):
+    from apps.network.models import PortAllocation
+    from apps.network.selectors import serving_element_capacity
+
+    settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
+    items = fibre_at(com, "Berlin")
+    order_id = place_and_wait(api, com, eventually, items=items)
+    assert state_of(order_id) == "completed"
+    fibre = ServiceItem.objects.get(service_spec_id=str(com.catalog.service_specs["Fibre Access"].pk))
+    assert list(PortAllocation.objects.values_list("element__code", "port", "service_id")) == [
+        ("OLT-BER-01", 1, fibre.service_id)]
+    assert serving_element_capacity(element="OLT-BER-01")["free_ports"] == 63
+    assert service_get(service_id=fibre.service_id).characteristics["access_port"] == "OLT-BER-01/1"
+
+
+def test_business_fiber_where_the_element_is_full_fails_at_reserve_port_into_one_fallout_case(
+        api, com, real_worker, eventually, settings):
+    from apps.fallout.models import FalloutCase
+    from apps.network.adapters import adapter_for
+    from apps.network.models import ObservedConfig, PortAllocation
+
+    settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
+    items = fibre_at(com, "Neustadt")
+    taken = adapter_for("access_controller").apply(idempotency_key="take", service_id="svc-other",
+                                                   params={"access_port": "$allocate", "serving_element": "OLT-NEU-01"})
+    assert taken.outcome == "pending"  # the port counts from acceptance; the worker completes it
+    order_id = place_and_wait(api, com, eventually, items=items)
+    assert state_of(order_id) == "failed"
+    eventually(lambda: FalloutCase.objects.exists(), timeout=30, message="no fallout case")
+    case = FalloutCase.objects.get()
+    assert (case.kind, case.context["step"], case.context["last_error"]) == (
+        "stepFailed", "reserve_port", "access_controller: no free port at OLT-NEU-01 (all 1 in use)")
+    assert list(PortAllocation.objects.values_list("service_id", flat=True)) == ["svc-other"]
+    assert ObservedConfig.objects.exclude(service_id="svc-other").count() == 0
+    assert Product.objects.get().status == "aborted"
+

@@ -9,6 +9,7 @@ from ..choices import ItemAction
 from ..models import CancelProductOrder, ProductOrder, ProductOrderItem
 
 RELIES_ON = "reliesOn"
+INSTALLATION_ADDRESS = "installationAddress"  # the one role of product.place: where the product is delivered
 PARTY_KINDS = ("individual", "organization")
 
 
@@ -26,6 +27,8 @@ def _item_render(item: ProductOrderItem, request=None) -> dict:
     product_id = item.result_product_id or item.product_id
     if product_id:
         product.update(id=product_id, href=href_for("tmf637", "product", product_id, request) or None)
+    if item.place_id:
+        product["place"] = [{"id": item.place_id, "role": INSTALLATION_ADDRESS, "@referredType": "GeographicAddress"}]
     if item.product_spec_id:
         product["productSpecification"] = ref_render(item.product_spec_id, name=item.product_spec_name,
                                                      version=item.product_spec_version or None)
@@ -140,6 +143,15 @@ class RelationshipInputSerializer(WholeInPatch):
 class ProductValueInputSerializer(WholeInPatch):
     id = serializers.CharField(max_length=64, required=False)
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
+    # RelatedPlaceRefOrValue: a ref {id, role?} to a GeographicAddress that service qualification knows.
+    place = RefInputSerializer(many=True, required=False)
+
+    def validate_place(self, value):
+        if len(value) > 1:
+            raise serializers.ValidationError("one place (the installation address) per product")
+        if value and len(value[0]["id"]) > 64:
+            raise serializers.ValidationError("place.id is not a geographic address id")
+        return value
 
 
 class ProductOrderItemInputSerializer(serializers.Serializer):
@@ -174,6 +186,7 @@ def _item_command(item: dict) -> dict:
         "characteristics": {c["name"]: c["value"] for c in product.get("productCharacteristic", [])},
         "billing_account_id": (item.get("billingAccount") or {}).get("id", ""),
         "qualification_id": qualifications[0]["id"] if qualifications else "",
+        "place_id": product["place"][0]["id"] if product.get("place") else "",
         "relies_on": [r["id"] for r in item.get("productOrderItemRelationship", [])
                       if r["relationshipType"] == RELIES_ON],
     }

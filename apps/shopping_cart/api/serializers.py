@@ -3,13 +3,16 @@
 Extensions beyond the v4.0.0 schema: `status` (active | checkedOut) and `productOrder` (the order checkout made)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, RelatedPartyInputSerializer, characteristics_render, compact,
-                          ref_render)
+from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer,
+                          characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
 from ..choices import ItemAction
 from ..models import ShoppingCart
 from ..pricing import cart_totals, item_prices
+
+
+INSTALLATION_ADDRESS = "installationAddress"  # the one role of product.place: where the product is delivered
 
 
 def money(value, currency) -> dict:
@@ -64,8 +67,11 @@ class ShoppingCartSerializer(TMFReadSerializer):
             rendered.append(compact({
                 "id": item.item_id, "action": item.action, "quantity": item.quantity, "status": "active",
                 "productOffering": offering,
-                "product": {"productCharacteristic": characteristics_render(item.characteristics),
-                            "@type": "Product"} if item.characteristics else None,
+                "product": compact({
+                    "productCharacteristic": characteristics_render(item.characteristics) or None,
+                    "place": [{"id": item.place_id, "role": INSTALLATION_ADDRESS,
+                               "@referredType": "GeographicAddress"}] if item.place_id else None,
+                    "@type": "Product"}) if item.characteristics or item.place_id else None,
                 "itemPrice": [cart_price_render(p, unit=True) for p in priced],
                 "itemTotalPrice": [cart_price_render(p) for p in priced],
                 "@type": "CartItem",
@@ -103,6 +109,15 @@ class OfferingRefInputSerializer(serializers.Serializer):
 
 class ProductValueInputSerializer(serializers.Serializer):
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
+    # RelatedPlaceRefOrValue: a ref {id, role?} to a GeographicAddress that service qualification knows.
+    place = RefInputSerializer(many=True, required=False)
+
+    def validate_place(self, value):
+        if len(value) > 1:
+            raise serializers.ValidationError("one place (the installation address) per product")
+        if value and len(value[0]["id"]) > 64:
+            raise serializers.ValidationError("place.id is not a geographic address id")
+        return value
 
 
 class CartItemInputSerializer(serializers.Serializer):
@@ -117,7 +132,8 @@ class CartItemInputSerializer(serializers.Serializer):
         if not isinstance(data, dict):
             raise serializers.ValidationError("a cartItem object is expected")
         values = super().to_internal_value(data)
-        characteristics = (values.get("product") or {}).get("productCharacteristic", [])
+        product = values.get("product") or {}
+        characteristics = product.get("productCharacteristic", [])
         names = [c["name"] for c in characteristics]
         if len(set(names)) != len(names):
             raise serializers.ValidationError({"product": "characteristic names must be unique"})
@@ -125,7 +141,8 @@ class CartItemInputSerializer(serializers.Serializer):
         return {"item_id": values.get("id") or "", "action": values.get("action") or ItemAction.ADD,
                 "quantity": values.get("quantity") or 1, "offering_id": offering.get("id") or "",
                 "offering_version": offering.get("version") or "",
-                "characteristics": {c["name"]: c["value"] for c in characteristics}}
+                "characteristics": {c["name"]: c["value"] for c in characteristics},
+                "place_id": product["place"][0]["id"] if product.get("place") else ""}
 
 
 class ShoppingCartCreateSerializer(TMFInputSerializer):
