@@ -52,6 +52,19 @@ class RefInputSerializer(WholeInPatch):
         return values
 
 
+
+class InstallationPlaceInput(serializers.Serializer):
+    """A product's `place` (RelatedPlaceRefOrValue): one ref {id, role?} to the installation address."""
+
+    place = RefInputSerializer(many=True, required=False)
+
+    def validate_place(self, value):
+        if len(value) > 1:
+            raise serializers.ValidationError("one place (the installation address) per product")
+        if value and len(value[0]["id"]) > 64:
+            raise serializers.ValidationError("place.id is not a geographic address id")
+        return value
+
 class VersionedRefInputSerializer(RefInputSerializer):
     version = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
 

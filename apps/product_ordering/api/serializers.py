@@ -1,8 +1,9 @@
 """TMF622 JSON ↔ COM's domain commands (the anti-corruption layer). Nothing below api/ sees TMF JSON."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer, WholeInPatch,
-                          VersionedRefInputSerializer, characteristics_render, compact, ref_render)
+from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput, RefInputSerializer,
+                          RelatedPartyInputSerializer, VersionedRefInputSerializer, WholeInPatch, characteristics_render,
+                          compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
 from ..choices import ItemAction
@@ -140,18 +141,9 @@ class RelationshipInputSerializer(WholeInPatch):
     relationshipType = serializers.CharField(max_length=50)
 
 
-class ProductValueInputSerializer(WholeInPatch):
+class ProductValueInputSerializer(WholeInPatch, InstallationPlaceInput):
     id = serializers.CharField(max_length=64, required=False)
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
-    # RelatedPlaceRefOrValue: a ref {id, role?} to a GeographicAddress that service qualification knows.
-    place = RefInputSerializer(many=True, required=False)
-
-    def validate_place(self, value):
-        if len(value) > 1:
-            raise serializers.ValidationError("one place (the installation address) per product")
-        if value and len(value[0]["id"]) > 64:
-            raise serializers.ValidationError("place.id is not a geographic address id")
-        return value
 
 
 class ProductOrderItemInputSerializer(serializers.Serializer):

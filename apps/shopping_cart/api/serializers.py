@@ -3,8 +3,8 @@
 Extensions beyond the v4.0.0 schema: `status` (active | checkedOut) and `productOrder` (the order checkout made)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, RelatedPartyInputSerializer,
-                          characteristics_render, compact, ref_render)
+from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput, RefInputSerializer,
+                          RelatedPartyInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
 from ..choices import ItemAction
@@ -107,17 +107,8 @@ class OfferingRefInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, allow_null=True)
 
 
-class ProductValueInputSerializer(serializers.Serializer):
+class ProductValueInputSerializer(InstallationPlaceInput):
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
-    # RelatedPlaceRefOrValue: a ref {id, role?} to a GeographicAddress that service qualification knows.
-    place = RefInputSerializer(many=True, required=False)
-
-    def validate_place(self, value):
-        if len(value) > 1:
-            raise serializers.ValidationError("one place (the installation address) per product")
-        if value and len(value[0]["id"]) > 64:
-            raise serializers.ValidationError("place.id is not a geographic address id")
-        return value
 
 
 class CartItemInputSerializer(serializers.Serializer):
