@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bss.errors import IllegalTransition, NotFound
 from apps.service_ordering.choices import RepairKind
-from apps.service_ordering.repair import repair_request
+from apps.service_ordering.repair import repair_attribution, repair_request
+from bss.errors import IllegalTransition, NotFound
 from bss.events import event_emit
 from bss.fsm import transition_apply
 
@@ -226,10 +226,14 @@ def _repair_ask(drift: DriftRecord, *, fresh: bool = False) -> str:
     plan = repair_plan(drift)
     if plan is None:
         return _escalate(drift, error=f"{drift.kind} drift cannot be repaired automatically")
-    transition_apply(drift, "start_repair", actor=ACTOR, reason=f"{plan.kind} asked of activation")
-    repair_request(service_id=drift.service_id, platform=drift.platform, kind=plan.kind, params=plan.params,
-                   requested_by=str(drift.pk), case=_case(drift), fresh=fresh)
+    _ask(drift, kind=plan.kind, params=plan.params, fresh=fresh)
     return DriftState.REPAIRING
+
+
+def _ask(drift: DriftRecord, *, kind: str, params: dict, fresh: bool) -> None:
+    transition_apply(drift, "start_repair", actor=ACTOR, reason=f"{kind} asked of activation")
+    repair_request(service_id=drift.service_id, platform=drift.platform, kind=kind, params=params,
+                   requested_by=str(drift.pk), case=_case(drift), fresh=fresh)
 
 
 def drift_repair_outcome(*, drift_id, state: str, attempts: int, error: str = "") -> str:
@@ -297,8 +301,25 @@ def drift_sync_inventory(*, drift_id) -> DriftRecord:
     if (sources.service_facts(service_id=drift.service_id) is None
             or drift.platform not in sources.observed_for_service(service_id=drift.service_id)):
         raise IllegalTransition(f"service {drift.service_id} is no longer on both sides; look at it again")
-    transition_apply(drift, "start_repair", actor=ACTOR, reason="sync_inventory asked of activation")
-    repair_request(service_id=drift.service_id, platform=drift.platform, kind=RepairKind.SYNC_INVENTORY,
-                   params={"names": sorted(drift.expected or {})}, requested_by=str(drift.pk), case=_case(drift),
-                   fresh=True)
+    _ask(drift, kind=RepairKind.SYNC_INVENTORY, params={"names": sorted(drift.expected or {})}, fresh=True)
+    return drift
+
+
+@transaction.atomic
+def drift_adopt(*, drift_id, spec_id: str, spec_version: str = "") -> DriftRecord:
+    """An operator attributes an orphan to a spec: activation adopts it into TMF638 under that spec (an `adopt`
+    repair). Refused, changing nothing, unless the orphan is unknown to TMF638 and the spec is one activation
+    knows and builds on this platform."""
+    drift = _locked(drift_id)
+    if drift.kind != DriftKind.ORPHAN or drift.state not in (DriftState.OPEN, DriftState.ESCALATED):
+        raise IllegalTransition(f"drift {drift.pk} is {drift.kind}/{drift.state}; only open or escalated orphan "
+                                "drift is adopted")
+    spec = None if sources.service_facts(service_id=drift.service_id) else repair_attribution(
+        service_id=drift.service_id, platform=drift.platform, config=drift.observed or {}, spec_id=spec_id,
+        spec_version=spec_version)
+    if spec is None:
+        raise IllegalTransition(f"service {drift.service_id} on {drift.platform} cannot be adopted as {spec_id!r}: "
+                                "TMF638 knows the id, it is not a TMF638 id, or activation does not know that spec "
+                                "on this platform")
+    _ask(drift, kind=RepairKind.ADOPT, params=spec, fresh=True)
     return drift

@@ -11,7 +11,6 @@ import logging
 import random
 import uuid
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -60,16 +59,19 @@ def repair_request(*, service_id: str, platform: str, kind: str, requested_by: s
     return job
 
 
-def repair_attribution(*, service_id: str, platform: str, config: dict) -> dict | None:
+def repair_attribution(*, service_id: str, platform: str, config: dict, spec_id: str = "",
+                       spec_version: str = "") -> dict | None:
     """The spec an orphan's configuration belongs to, or None when it cannot be told with certainty.
 
-    Attributable: the id can be a TMF638 id (a UUID), and either activation built it (a service order item names
-    that service) or the configuration names a spec (`service_spec_id`) the spec cache knows; and that spec's
-    activator builds on this platform."""
+    Attributable: the id can be a TMF638 id (a UUID), and the spec is named by an operator (`spec_id`), or
+    activation built the service (a service order item names it), or the configuration names its spec
+    (`service_spec_id`); the spec cache knows that spec, and its activator builds on this platform."""
     if not _is_uuid(service_id):
         return None
-    item = ServiceOrderItem.objects.filter(service_id=service_id).exclude(service_spec_id="").order_by("-id").first()
-    if item is not None:
+    built = ServiceOrderItem.objects.filter(service_id=service_id).exclude(service_spec_id="").order_by("-id")
+    if spec_id:
+        version = spec_version
+    elif (item := built.first()) is not None:
         spec_id, version = item.service_spec_id, item.service_spec_version
     elif isinstance(config.get(SPEC_MARK), str):
         spec_id, version = config[SPEC_MARK], str(config.get("service_spec_version") or "")

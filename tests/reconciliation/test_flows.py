@@ -184,7 +184,8 @@ def terminated_leftover():
 
 ADOPTED = {"ipv4_address": "10.9.9.9", "routing": "static", "service_spec_id": "spec-ip"}
 # orphan → (how it is left on the network, what the network and TMF638 hold once repaired)
-ORPHANS = {"adopt": (attributable_orphan, ADOPTED, "active"), "remove_orphan": (terminated_leftover, None, "terminated")}
+ORPHANS = {"adopt": (attributable_orphan, ADOPTED, "active"),
+           "remove_orphan": (terminated_leftover, None, "terminated")}
 
 
 @pytest.mark.parametrize("repair", ORPHANS)

@@ -306,3 +306,57 @@ def test_an_asynchronous_platform_answers_by_callback_and_the_repair_is_verified
     drift.refresh_from_db()
     assert (RepairJob.objects.get().state, drift.state) == ("done", "repaired")
     assert observed_config_read(platform="ipam", service_id=service_id) == {"config": IP_CONFIG, "status": "ok"}
+
+
+def test_an_operator_adopts_an_orphan_under_the_spec_they_name(db, capsys):
+    from django.core.management import call_command
+
+    known_spec(spec_id="spec-ip-2", name="Static IP (2)")
+    service_id = str(uuid.UUID(int=10))
+    adapter_for("ipam").apply(idempotency_key="manual", service_id=service_id, params={"routing": "static"})
+    drift = services.reconcile_service(service_id=service_id)[0]  # names no spec: escalated
+
+    call_command("adopt_orphan", str(drift.pk), "--spec", "spec-ip-2")
+    run_repairs()
+
+    assert capsys.readouterr().out == f"adoption of {service_id} on ipam asked of activation\n"
+    service = service_get(service_id=service_id)
+    assert (service.spec_id, service.spec_name, service.state, service.characteristics) == (
+        "spec-ip-2", "Static IP (2)", "active", {"routing": "static"})
+    drift.refresh_from_db()
+    assert (drift.state, FalloutCase.objects.get().state) == ("repaired", "resolved")
+
+
+@pytest.mark.parametrize("spec_id", ["spec-unknown", "spec-cpe"])  # never seen; seen, but built on cpe_manager
+def test_an_operator_adoption_under_a_spec_activation_cannot_use_is_refused(db, spec_id):
+    known_spec(spec_id="spec-cpe", family="managed_cpe", name="CPE")
+    service_id = str(uuid.UUID(int=11))
+    adapter_for("ipam").apply(idempotency_key="manual", service_id=service_id, params={"routing": "static"})
+    drift = services.reconcile_service(service_id=service_id)[0]
+
+    with pytest.raises(IllegalTransition):
+        services.drift_adopt(drift_id=drift.pk, spec_id=spec_id)
+
+    drift.refresh_from_db()
+    assert (drift.state, RepairJob.objects.count(), Service.objects.count()) == ("escalated", 0, 0)
+
+
+def test_the_sweep_republishes_forgotten_jobs_and_times_out_silent_platforms(make_service):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.service_ordering.repair import repair_sweep
+
+    service_id = missing_drift(make_service)
+    services.reconcile_service(service_id=service_id)  # its job was never published (no commit in this test)
+    waiting = RepairJob.objects.create(service_id=service_id, platform="ipam", kind="restore", requested_by="other",
+                                       state="pendingExternal", attempts=1, enqueued_at=timezone.now(),
+                                       deadline_at=timezone.now() - timedelta(seconds=1))
+
+    assert repair_sweep() == {"due": 1, "abandoned": 0, "timed_out": 1}
+
+    forgotten = RepairJob.objects.get(requested_by=str(DriftRecord.objects.get().pk))
+    waiting.refresh_from_db()
+    assert (forgotten.state, forgotten.enqueued_at is not None) == ("pending", True)
+    assert (waiting.state, waiting.attempts, waiting.last_error) == ("pending", 1, "no callback before the deadline")

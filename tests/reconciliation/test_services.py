@@ -3,7 +3,6 @@ from django.core.management import call_command
 
 from apps.fallout.models import FalloutCase
 from apps.network.adapters import adapter_for
-from apps.network.selectors import observed_config_read
 from apps.network.services import network_drift_inject
 from apps.reconciliation import selectors, services
 from apps.reconciliation.models import DriftRecord, ReconcileRun
