@@ -284,7 +284,11 @@ def _order_item_ref(item) -> dict:
 
 
 def _activation_of(item) -> dict:
-    return service_spec_resolve(spec_id=item.service_spec_id, version=item.service_spec_version)[1] or {}
+    # Kept on the item instance: one unit of work asks several times; the next unit loads the item afresh.
+    if getattr(item, "_activation", None) is None:
+        item._activation = service_spec_resolve(spec_id=item.service_spec_id,
+                                                version=item.service_spec_version)[1] or {}
+    return item._activation
 
 
 def _plan(item) -> list[PlannedStep]:
@@ -407,10 +411,10 @@ def activation_job_run(*, job_id) -> str:
 def activation_job_record(*, job_id, result: Result) -> str:
     """What the platform answered decides the job's next state and the item's next step."""
     with transaction.atomic():
-        item_id = ActivationJob.objects.filter(pk=job_id).values_list("item_id", flat=True).first()
-        if item_id is None:
+        ids = ActivationJob.objects.filter(pk=job_id).values_list("item_id", "item__order_id").first()
+        if ids is None:
             return "unknown"
-        order_id = ServiceOrderItem.objects.filter(pk=item_id).values_list("order_id", flat=True).first()
+        item_id, order_id = ids
         order = ServiceOrder.objects.select_for_update().get(pk=order_id)
         items = _items_lock(order)
         item = next(other for other in items if other.pk == item_id)
