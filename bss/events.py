@@ -255,6 +255,8 @@ def delivery_redrive(*, delivery_id) -> Delivery:
 
 
 STALE_AFTER = timedelta(seconds=30)
+# A delivery younger than this is still its emitter's to publish or run (after commit, continue_in_task).
+FRESH_FOR = timedelta(seconds=2)
 
 
 def outbox_sweep(*, batch: int = 500) -> dict:
@@ -263,7 +265,7 @@ def outbox_sweep(*, batch: int = 500) -> dict:
     now = timezone.now()
     with transaction.atomic():
         due = list(Delivery.objects.select_for_update(skip_locked=True)
-                   .filter(state=Delivery.State.PENDING)
+                   .filter(state=Delivery.State.PENDING, created_at__lt=now - FRESH_FOR)
                    .exclude(next_attempt_at__gt=now)
                    .exclude(enqueued_at__gt=now - STALE_AFTER)
                    .values_list("pk", "queue")[:batch])

@@ -125,6 +125,8 @@ def test_sweeper_republishes_deliveries_left_unpublished_and_not_those_in_backof
         events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r1")
         waiting = events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r2")
         Delivery.objects.filter(event=waiting).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    assert events.outbox_sweep() == {"deliveries": 0}  # fresh: still the emitter's to publish
+    Delivery.objects.update(created_at=timezone.now() - timedelta(seconds=3))
     assert events.outbox_sweep() == {"deliveries": 1}
     assert Delivery.objects.filter(enqueued_at__isnull=False).count() == 1
     assert events.outbox_sweep() == {"deliveries": 0}  # just published: not stale yet
