@@ -147,22 +147,12 @@ class ServiceOrderItem(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class ActivationJob(ConcurrentTransitionMixin, models.Model):
-    """One step of one item: a row (system of record) plus a Celery task that runs it.
+class PlatformJob(ConcurrentTransitionMixin, models.Model):
+    """What a step job and a repair job share: one network call with counted attempts, backoff, an optional
+    wait for the platform's callback, and the worker's claim (a dead worker's claim goes stale)."""
 
-    Its id is the idempotency key of the network call, so re-running the step never configures twice."""
-
-    item = models.ForeignKey(ServiceOrderItem, on_delete=models.CASCADE, related_name="jobs")
-    run = models.PositiveIntegerField(default=1)
-    phase = models.CharField(max_length=5, choices=JobPhase.choices, default=JobPhase.DO)
-    step = models.CharField(max_length=60)
-    platform = models.CharField(max_length=30)
-    operation = models.CharField(max_length=10, help_text="apply | remove")
-    params = models.JSONField(default=dict, blank=True)
     state = FSMField(choices=JobState.choices, default=J.PENDING, protected=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField(default=5)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True, help_text="last publication of its task")
     deadline_at = models.DateTimeField(null=True, blank=True)
@@ -172,12 +162,8 @@ class ActivationJob(ConcurrentTransitionMixin, models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["item", "run", "phase", "step"], name="activation_job_once")]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="activation_job_due_idx")]
-
-    def __str__(self):
-        return f"job {self.pk} {self.phase}:{self.step} ({self.state})"
 
     # --- conditions (pure) ---
     def is_due(self) -> bool:
@@ -193,45 +179,67 @@ class ActivationJob(ConcurrentTransitionMixin, models.Model):
         return self.attempts < self.max_attempts
 
     # --- transitions ---
-    @transition(field=state, source=[J.PENDING, J.RUNNING], target=J.RUNNING, conditions=[is_claimable])
+    @transition(field="state", source=[J.PENDING, J.RUNNING], target=J.RUNNING, conditions=[is_claimable])
     def claim(self):
         self.attempts += 1
         self.claimed_at = timezone.now()
 
-    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.DONE)
+    @transition(field="state", source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.DONE)
     def succeed(self, response: dict | None = None):
         self.response = response or {}
         self.finished_at = timezone.now()
         self.last_error = ""
 
-    @transition(field=state, source=[J.RUNNING], target=J.PENDING_EXTERNAL)
+    @transition(field="state", source=[J.RUNNING], target=J.PENDING_EXTERNAL)
     def await_external(self, deadline_at=None, response: dict | None = None):
         self.deadline_at = deadline_at
         self.response = response or {}
 
-    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.PENDING, conditions=[attempts_left])
+    @transition(field="state", source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.PENDING, conditions=[attempts_left])
     def retry(self, next_attempt_at=None, error: str = "", response: dict | None = None):
         self.next_attempt_at = next_attempt_at
         self.last_error = error
         self.response = response or {}
         self.claimed_at = None
 
-    @transition(field=state, source=[J.PENDING, J.RUNNING, J.PENDING_EXTERNAL], target=J.FAILED)
+    @transition(field="state", source=[J.PENDING, J.RUNNING, J.PENDING_EXTERNAL], target=J.FAILED)
     def fail(self, error: str = "", response: dict | None = None):
         self.last_error = error
         self.response = response or self.response
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[J.FAILED], target=J.DONE)
+
+class ActivationJob(PlatformJob):
+    """One step of one item: a row (system of record) plus a Celery task that runs it.
+
+    Its id is the idempotency key of the network call, so re-running the step never configures twice."""
+
+    item = models.ForeignKey(ServiceOrderItem, on_delete=models.CASCADE, related_name="jobs")
+    run = models.PositiveIntegerField(default=1)
+    phase = models.CharField(max_length=5, choices=JobPhase.choices, default=JobPhase.DO)
+    step = models.CharField(max_length=60)
+    platform = models.CharField(max_length=30)
+    operation = models.CharField(max_length=10, help_text="apply | remove")
+    params = models.JSONField(default=dict, blank=True)
+    max_attempts = models.PositiveIntegerField(default=5)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta(PlatformJob.Meta):
+        constraints = [models.UniqueConstraint(fields=["item", "run", "phase", "step"], name="activation_job_once")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="activation_job_due_idx")]
+
+    def __str__(self):
+        return f"job {self.pk} {self.phase}:{self.step} ({self.state})"
+
+    @transition(field="state", source=[J.FAILED], target=J.DONE)
     def skip(self, operator: str = ""):
         """An operator declares the step done by hand (fallout 'skip step')."""
         self.response = {"skipped_by": operator or "operator"}
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[J.PENDING, J.PENDING_EXTERNAL], target=J.CANCELLED)
+    @transition(field="state", source=[J.PENDING, J.PENDING_EXTERNAL], target=J.CANCELLED)
     def cancel(self):
         self.finished_at = timezone.now()
-
 
 class CancelServiceOrder(ConcurrentTransitionMixin, TMFEntity):
     """TMF641 cancelServiceOrder: a task resource that follows the cancellation to its end."""
@@ -278,7 +286,7 @@ class ServiceSpecCache(models.Model):
         return f"{self.spec_id}@{self.version}"
 
 
-class RepairJob(ConcurrentTransitionMixin, models.Model):
+class RepairJob(PlatformJob):
     """One repair of one running service on one platform, asked for by reconciliation (one job per drift record
     and run; an operator's re-drive makes the next run). Counted attempts, backoff and fallout like a step job.
 
@@ -293,20 +301,10 @@ class RepairJob(ConcurrentTransitionMixin, models.Model):
     run = models.PositiveIntegerField(default=1, help_text="bumped by an operator's re-drive: a fresh job")
     case = models.JSONField(default=dict, blank=True,
                             help_text="the requester's {source, kind, context} for a fallout case")
-    state = FSMField(choices=JobState.choices, default=J.PENDING, protected=True, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=3)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True, help_text="last publication of its task")
-    deadline_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    response = models.JSONField(default=dict, blank=True, help_text="the platform's last answer")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(PlatformJob.Meta):
         constraints = [models.UniqueConstraint(fields=["requested_by", "run"], name="repair_job_once_per_run")]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="repair_job_due_idx")]
 
@@ -316,42 +314,3 @@ class RepairJob(ConcurrentTransitionMixin, models.Model):
     @property
     def idempotency_key(self) -> str:
         return f"repair:{self.pk}:{self.attempts}"
-
-    # --- conditions (pure), as on ActivationJob ---
-    def is_claimable(self) -> bool:
-        if self.state == J.PENDING:
-            return self.next_attempt_at is None or self.next_attempt_at <= timezone.now()
-        return bool(self.claimed_at and self.claimed_at <= timezone.now() - timedelta(seconds=stale_after_seconds()))
-
-    def attempts_left(self) -> bool:
-        return self.attempts < self.max_attempts
-
-    # --- transitions ---
-    @transition(field=state, source=[J.PENDING, J.RUNNING], target=J.RUNNING, conditions=[is_claimable])
-    def claim(self):
-        self.attempts += 1
-        self.claimed_at = timezone.now()
-
-    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.DONE)
-    def succeed(self, response: dict | None = None):
-        self.response = response or {}
-        self.finished_at = timezone.now()
-        self.last_error = ""
-
-    @transition(field=state, source=[J.RUNNING], target=J.PENDING_EXTERNAL)
-    def await_external(self, deadline_at=None, response: dict | None = None):
-        self.deadline_at = deadline_at
-        self.response = response or {}
-
-    @transition(field=state, source=[J.RUNNING, J.PENDING_EXTERNAL], target=J.PENDING, conditions=[attempts_left])
-    def retry(self, next_attempt_at=None, error: str = "", response: dict | None = None):
-        self.next_attempt_at = next_attempt_at
-        self.last_error = error
-        self.response = response or {}
-        self.claimed_at = None
-
-    @transition(field=state, source=[J.PENDING, J.RUNNING, J.PENDING_EXTERNAL], target=J.FAILED)
-    def fail(self, error: str = "", response: dict | None = None):
-        self.last_error = error
-        self.response = response or self.response
-        self.finished_at = timezone.now()
