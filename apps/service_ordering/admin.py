@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActivationJob, CancelServiceOrder, ServiceOrder, ServiceOrderItem, ServiceSpecCache
+from .models import ActivationJob, CancelServiceOrder, RepairJob, ServiceOrder, ServiceOrderItem, ServiceSpecCache
 
 
 class ItemInline(admin.TabularInline):
@@ -23,6 +23,15 @@ class ServiceOrderAdmin(admin.ModelAdmin):
 class ActivationJobAdmin(admin.ModelAdmin):
     list_display = ("id", "item", "phase", "step", "platform", "state", "attempts", "next_attempt_at", "last_error")
     list_filter = ("state", "platform", "phase")
+    readonly_fields = ("state",)
+
+
+@admin.register(RepairJob)
+class RepairJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "platform", "service_id", "requested_by", "run", "state", "attempts",
+                    "next_attempt_at", "last_error")
+    list_filter = ("state", "kind", "platform")
+    search_fields = ("service_id", "requested_by")
     readonly_fields = ("state",)
 
 
