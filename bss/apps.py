@@ -10,9 +10,10 @@ class BssConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import observability
+        from . import jobs, observability
 
         observability.connect_celery_signals()
+        jobs.connect_connection_hygiene()
         # Every process (web, worker, beat) registers the same event subscribers: each app's handlers.py.
         for module in [f"{config.name}.handlers" for config in apps.get_app_configs()] + list(
                 getattr(settings, "BSS_EXTRA_HANDLER_MODULES", [])):

@@ -33,6 +33,16 @@ class BestEffortTask(Task):
     ignore_result = True
 
 
+def connect_connection_hygiene() -> None:
+    """Around each task, what Django does around each request: drop a connection that broke or outlived
+    CONN_MAX_AGE, keep a healthy one (Celery's own closing is spaced out by CELERY_DB_REUSE_MAX)."""
+    from celery import signals
+    from django.db import close_old_connections
+
+    signals.task_prerun.connect(lambda **_: close_old_connections(), weak=False)
+    signals.task_postrun.connect(lambda **_: close_old_connections(), weak=False)
+
+
 _local = threading.local()
 
 

@@ -158,6 +158,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = [Queue(name) for name in ("orders", "activation", "notifications", "reconcile", "default")]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes the DB connection around every task unless told to reuse it: a new PostgreSQL backend per task
+# (fork, auth, set_config) was a tenth of the statements of an order. Reused for this many tasks, then renewed;
+# Django still drops a connection that broke (CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "200"))
 # Time limits of critical tasks stay well below this, so a task is never redelivered while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 2, "socket_connect_timeout": 2}
 # Publishing must not hang a request when Redis is down: the outbox sweeper re-dispatches later.
