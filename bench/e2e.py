@@ -209,21 +209,24 @@ def main():
     customer_id, account_id = demo_customer(args.database_url)
     bench = Bench(args.base_url, token, customer_id, account_id, args.timeout)
 
-    before = commits(args.database_url)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        if args.rate:
-            results = list(pool.map(bench.post_order, [started + i / args.rate for i in range(args.orders)]))
-            posting = time.perf_counter() - started
-            results = [bench.wait_for_end(result) for result in results]
-        else:
-            results = list(pool.map(bench.one_order, range(args.orders)))
-    elapsed = time.perf_counter() - started
-    transactions = commits(args.database_url) - before
-    bench.close()
-    for result in results:  # after the clock: completed must also mean the products are active
-        if result["total"] is not None and not bench.products_active(bench.get(f"{ORDERING}/{result['order_id']}")):
-            result["state"], result["total"] = "completed, products not active", None
+    try:
+        before = commits(args.database_url)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+            if args.rate:
+                results = list(pool.map(bench.post_order, [started + i / args.rate for i in range(args.orders)]))
+                posting = time.perf_counter() - started
+                results = [bench.wait_for_end(result) for result in results]
+            else:
+                results = list(pool.map(bench.one_order, range(args.orders)))
+        elapsed = time.perf_counter() - started
+        transactions = commits(args.database_url) - before
+        for result in results:  # after the clock: completed must also mean the products are active
+            if result["total"] is not None and not bench.products_active(
+                    bench.get(f"{ORDERING}/{result['order_id']}")):
+                result["state"], result["total"] = "completed, products not active", None
+    finally:
+        bench.close()  # a listener left registered would keep the system busy retrying a dead callback
 
     completed = [r for r in results if r["total"] is not None]
     outcomes = {}
