@@ -126,6 +126,15 @@ class IdempotencyRecord(models.Model):
 
 
 
+def is_entity_id(value) -> bool:
+    """Whether a value can be a TMFEntity id (a UUID): ids from elsewhere are told apart without a query."""
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False
+
+
 class TMFEntity(models.Model):
     """Common columns of every resource exposed through a TMF API."""
 

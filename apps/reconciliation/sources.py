@@ -2,7 +2,6 @@
 
 TMF638 through apps.service_inventory.selectors, the network through apps.network.selectors, platforms of a
 family through activation's activators (the steps say which platforms build a family)."""
-import uuid
 from collections.abc import Iterator
 
 from django.db.models import TextField
@@ -10,6 +9,7 @@ from django.db.models.functions import Cast
 
 from apps.network import selectors as network_selectors
 from apps.service_inventory import selectors as inventory_selectors
+from bss.models import is_entity_id
 
 SERVICE_FIELDS = ("pk", "state", "characteristics", "operating_status", "family")
 
@@ -51,19 +51,12 @@ def service_pages(*, family: str, batch: int) -> Iterator[list[tuple]]:
 
 def live_service_ids(*, service_ids: list[str]) -> set[str]:
     """Which of these ids TMF638 knows and has not terminated."""
-    valid = [sid for sid in service_ids if _is_uuid(sid)]
+    valid = [sid for sid in service_ids if is_entity_id(sid)]
     if not valid:
         return set()
     return {str(pk) for pk in inventory_selectors.service_list().filter(pk__in=valid)
             .exclude(state="terminated").values_list("pk", flat=True)}
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 class ObservedRanges:

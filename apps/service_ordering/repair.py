@@ -9,7 +9,6 @@ with backoff, and exhausted or refused repairs open a fallout case. Every stable
 (`RepairJobStateChangeEvent`) so the requester can settle or escalate its drift."""
 import logging
 import random
-import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,9 +19,11 @@ from apps.network.adapters import DONE, ERROR, PENDING, Result, adapter_for
 from apps.service_inventory import services as inventory
 from bss.events import enqueue_safely, event_emit
 from bss.fsm import transition_apply
+from bss.models import is_entity_id
 
 from . import conf, events
 from .activators import activator_for
+from .jobs import platform_jobs_sweep
 from .choices import JobState, RepairKind
 from .models import RepairJob, ServiceOrderItem, ServiceSpecCache
 
@@ -66,7 +67,7 @@ def repair_attribution(*, service_id: str, platform: str, config: dict, spec_id:
     Attributable: the id can be a TMF638 id (a UUID), and the spec is named by an operator (`spec_id`), or
     activation built the service (a service order item names it), or the configuration names its spec
     (`service_spec_id`); the spec cache knows that spec, and its activator builds on this platform."""
-    if not _is_uuid(service_id):
+    if not is_entity_id(service_id):
         return None
     built = ServiceOrderItem.objects.filter(service_id=service_id).exclude(service_spec_id="").order_by("-id")
     if spec_id:
@@ -84,14 +85,6 @@ def repair_attribution(*, service_id: str, platform: str, config: dict, spec_id:
         return None
     return {"spec_id": spec_id, "spec_version": cached.version, "spec_name": cached.activation.get("name") or "",
             "family": activator.family}
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 def _enqueue(job, countdown: float | None = None) -> None:
@@ -230,23 +223,7 @@ def _emit(job) -> None:
 
 def repair_sweep(*, batch: int = 200) -> dict:
     """Re-publish due and abandoned repair jobs, time out silent platforms (beat; SKIP LOCKED)."""
-    now = timezone.now()
-    stale = now - timedelta(seconds=conf.stale_after_seconds())
-    with transaction.atomic():
-        due = list(RepairJob.objects.select_for_update(skip_locked=True)
-                   .filter(state=J.PENDING).exclude(next_attempt_at__gt=now).exclude(enqueued_at__gt=stale)
-                   .values_list("pk", flat=True)[:batch])
-        abandoned = list(RepairJob.objects.select_for_update(skip_locked=True)
-                         .filter(state=J.RUNNING, claimed_at__lt=stale).exclude(enqueued_at__gt=stale)
-                         .values_list("pk", flat=True)[:batch])
-        RepairJob.objects.filter(pk__in=due + abandoned).update(enqueued_at=now)
-    for job_id in due + abandoned:
-        enqueue_safely(RUN_TASK, job_id, queue="activation")
-    silent = list(RepairJob.objects.filter(state=J.PENDING_EXTERNAL, deadline_at__lt=now)
-                  .values_list("pk", flat=True)[:batch])
-    for job_id in silent:
-        repair_job_record(job_id=job_id, result=Result(ERROR, {}, "no callback before the deadline", transient=True))
-    return {"due": len(due), "abandoned": len(abandoned), "timed_out": len(silent)}
+    return platform_jobs_sweep(model=RepairJob, run_task=RUN_TASK, record=repair_job_record, batch=batch)
 
 
 def repair_job_list(*, requested_by: str | None = None):

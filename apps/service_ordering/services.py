@@ -22,6 +22,7 @@ from bss.jobs import continue_in_task
 
 from . import conf, events
 from .activators import PLACE, SERVING_ELEMENT, PlannedStep, activator_for
+from .jobs import platform_jobs_sweep
 from .choices import (ORDER_TERMINAL, CancelState, ItemAction, ItemState, JobPhase, JobState,
                       OrderState, Outcome)
 from .models import ActivationJob, CancelServiceOrder, ServiceOrder, ServiceOrderItem, ServiceSpecCache
@@ -677,27 +678,12 @@ def service_order_item_skip_step(*, service_order_id, item_key: str, reason: str
 def activation_sweep(*, batch: int = 200) -> dict:
     """Re-publish due and abandoned jobs, time out silent platforms, start forgotten orders (SKIP LOCKED)."""
     now = timezone.now()
-    stale = now - timedelta(seconds=conf.stale_after_seconds())
-    with transaction.atomic():
-        due = list(ActivationJob.objects.select_for_update(skip_locked=True)
-                   .filter(state=J.PENDING).exclude(next_attempt_at__gt=now).exclude(enqueued_at__gt=stale)
-                   .values_list("pk", flat=True)[:batch])
-        abandoned = list(ActivationJob.objects.select_for_update(skip_locked=True)
-                         .filter(state=J.RUNNING, claimed_at__lt=stale).exclude(enqueued_at__gt=stale)
-                         .values_list("pk", flat=True)[:batch])
-        ActivationJob.objects.filter(pk__in=due + abandoned).update(enqueued_at=now)
-    for job_id in due + abandoned:
-        enqueue_safely(RUN_TASK, job_id, queue="activation")
-    silent = list(ActivationJob.objects.filter(state=J.PENDING_EXTERNAL, deadline_at__lt=now)
-                  .values_list("pk", flat=True)[:batch])
-    for job_id in silent:
-        activation_job_record(job_id=job_id, result=Result(ERROR, {}, "no callback before the deadline",
-                                                           transient=True))
+    counts = platform_jobs_sweep(model=ActivationJob, run_task=RUN_TASK, record=activation_job_record, batch=batch)
     forgotten = list(ServiceOrder.objects.filter(state=O.ACKNOWLEDGED, created_at__lt=now - timedelta(seconds=5))
                      .values_list("pk", flat=True)[:batch])
     for order_id in forgotten:
         enqueue_safely(START_TASK, str(order_id), queue="activation")
-    return {"due": len(due), "abandoned": len(abandoned), "timed_out": len(silent), "orders": len(forgotten)}
+    return {**counts, "orders": len(forgotten)}
 
 
 # --- locks ---------------------------------------------------------------------------------------------

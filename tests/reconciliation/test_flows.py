@@ -1,6 +1,5 @@
 """Drift injected into the simulator, detected and repaired (or escalated) by the real worker."""
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import transaction

@@ -3,7 +3,7 @@
 Extensions beyond the v4.0.0 schema: `status` (active | checkedOut) and `productOrder` (the order checkout made)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput, RefInputSerializer,
+from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput,
                           RelatedPartyInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 

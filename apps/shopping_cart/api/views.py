@@ -3,7 +3,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
-from bss.api.viewsets import caller_party, tmf_viewset
+from bss.api.viewsets import tmf_viewset
 
 from .. import selectors, services
 from ..filtersets import ShoppingCartFilterSet
