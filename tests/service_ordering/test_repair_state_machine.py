@@ -1,8 +1,5 @@
-"""The repair job's state machine (apps.service_ordering.repair): the full table and one lost-update check."""
-from datetime import timedelta
-
-from django.utils import timezone
-
+"""The repair job's state machine (apps.service_ordering.repair): the full table and one lost-update check
+(claim timing and attempts, shared with step jobs, are in test_state_machines.py)."""
 from apps.service_ordering.choices import JobState
 from apps.service_ordering.models import RepairJob
 
@@ -21,20 +18,6 @@ REPAIR_TABLE = {
 
 def test_repair_job_transitions():
     assert_transition_matrix(lambda state: RepairJob(state=state), JobState.values, REPAIR_TABLE)
-
-
-def test_repair_job_claim_waits_for_its_next_attempt_and_reclaims_only_abandoned_runs(monkeypatch):
-    monkeypatch.setenv("BSS_ACTIVATION_STALE_SECONDS", "30")
-    now = timezone.now()
-    assert not RepairJob(state=J.PENDING, next_attempt_at=now + timedelta(seconds=5)).is_claimable()
-    assert RepairJob(state=J.PENDING, next_attempt_at=now - timedelta(seconds=1)).is_claimable()
-    assert not RepairJob(state=J.RUNNING, claimed_at=now - timedelta(seconds=10)).is_claimable()
-    assert RepairJob(state=J.RUNNING, claimed_at=now - timedelta(seconds=31)).is_claimable()
-
-
-def test_repair_job_retry_is_refused_once_attempts_are_used_up():
-    assert RepairJob(state=J.RUNNING, attempts=2, max_attempts=3).attempts_left()
-    assert not RepairJob(state=J.RUNNING, attempts=3, max_attempts=3).attempts_left()
 
 
 def test_repair_job_key_names_the_job_and_the_attempt():

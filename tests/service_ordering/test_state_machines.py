@@ -1,10 +1,11 @@
 """Every state machine of activation: the full state × transition table, and one lost-update check each."""
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from apps.service_ordering.choices import CancelState, ItemState, JobState, OrderState
-from apps.service_ordering.models import ActivationJob, CancelServiceOrder, ServiceOrder, ServiceOrderItem
+from apps.service_ordering.models import ActivationJob, CancelServiceOrder, RepairJob, ServiceOrder, ServiceOrderItem
 
 from .fsm_matrix import assert_concurrent_transition_refused, assert_transition_matrix
 
@@ -66,18 +67,21 @@ def test_cancel_service_order_transitions():
     assert_transition_matrix(lambda state: CancelServiceOrder(state=state), CancelState.values, CANCEL_TABLE)
 
 
-def test_job_claim_waits_for_its_next_attempt_and_reclaims_only_abandoned_runs(monkeypatch):
+# Step jobs and repair jobs share these (PlatformJob).
+@pytest.mark.parametrize("job_model", [ActivationJob, RepairJob])
+def test_job_claim_waits_for_its_next_attempt_and_reclaims_only_abandoned_runs(monkeypatch, job_model):
     monkeypatch.setenv("BSS_ACTIVATION_STALE_SECONDS", "30")
     now = timezone.now()
-    assert not ActivationJob(state=J.PENDING, next_attempt_at=now + timedelta(seconds=5)).is_claimable()
-    assert ActivationJob(state=J.PENDING, next_attempt_at=now - timedelta(seconds=1)).is_claimable()
-    assert not ActivationJob(state=J.RUNNING, claimed_at=now - timedelta(seconds=10)).is_claimable()
-    assert ActivationJob(state=J.RUNNING, claimed_at=now - timedelta(seconds=31)).is_claimable()
+    assert not job_model(state=J.PENDING, next_attempt_at=now + timedelta(seconds=5)).is_claimable()
+    assert job_model(state=J.PENDING, next_attempt_at=now - timedelta(seconds=1)).is_claimable()
+    assert not job_model(state=J.RUNNING, claimed_at=now - timedelta(seconds=10)).is_claimable()
+    assert job_model(state=J.RUNNING, claimed_at=now - timedelta(seconds=31)).is_claimable()
 
 
-def test_job_retry_is_refused_once_attempts_are_used_up():
-    assert ActivationJob(state=J.RUNNING, attempts=4, max_attempts=5).attempts_left()
-    assert not ActivationJob(state=J.RUNNING, attempts=5, max_attempts=5).attempts_left()
+@pytest.mark.parametrize("job_model", [ActivationJob, RepairJob])
+def test_job_retry_is_refused_once_attempts_are_used_up(job_model):
+    assert job_model(state=J.RUNNING, attempts=4, max_attempts=5).attempts_left()
+    assert not job_model(state=J.RUNNING, attempts=5, max_attempts=5).attempts_left()
 
 
 def test_concurrent_transitions_lose_instead_of_overwriting(db):
