@@ -13,6 +13,7 @@ class BssConfig(AppConfig):
         from . import jobs, observability
 
         observability.connect_celery_signals()
+        self._hub_memo_follows_subscriptions()
         jobs.connect_connection_hygiene()
         # Every process (web, worker, beat) registers the same event subscribers: each app's handlers.py.
         for module in [f"{config.name}.handlers" for config in apps.get_app_configs()] + list(
@@ -22,3 +23,15 @@ class BssConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != module:
                     raise
+
+    @staticmethod
+    def _hub_memo_follows_subscriptions():
+        # Cache invalidation, not business logic: a subscription made or removed inside a transaction is seen
+        # by the events that transaction emits afterwards.
+        from django.db.models.signals import post_delete, post_save
+
+        from .events import hub_memo_forget
+        from .models import HubSubscription
+
+        post_save.connect(hub_memo_forget, sender=HubSubscription, weak=False)
+        post_delete.connect(hub_memo_forget, sender=HubSubscription, weak=False)

@@ -7,11 +7,12 @@
 - Hub listeners (TMF /hub) get the TMF event envelope over HTTP from the `notifications` queue.
 """
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .context import current_correlation_id
@@ -162,6 +163,33 @@ def _enqueue_deliveries(pending):
         Delivery.objects.filter(pk__in=published).update(enqueued_at=now)
 
 
+def _subscriptions_of(api: str) -> list[HubSubscription]:
+    """The API's listeners, read once per transaction: a unit of work emits several events to the same hub.
+    The memo lives while its sentinel on-commit hook is pending, i.e. until this transaction commits or rolls
+    back; any change to a subscription drops it (see bss.signals)."""
+    if not connection.in_atomic_block:
+        return list(HubSubscription.objects.filter(api=api))
+    memo = getattr(connection, "bss_hub_memo", None)
+    if memo is None or memo.sentinel not in (hook for _, hook, _ in connection.run_on_commit):
+        memo = connection.bss_hub_memo = _HubMemo()
+        transaction.on_commit(memo.sentinel)
+    if api not in memo.by_api:
+        memo.by_api[api] = list(HubSubscription.objects.filter(api=api))
+    return memo.by_api[api]
+
+
+class _HubMemo:
+    def __init__(self):
+        self.by_api: dict[str, list[HubSubscription]] = {}
+
+    def sentinel(self) -> None:  # an on-commit hook that does nothing: its presence marks the transaction
+        pass
+
+
+def hub_memo_forget(**_) -> None:
+    connection.bss_hub_memo = None
+
+
 def _hub_max_attempts() -> int:
     from django.conf import settings
 
@@ -171,7 +199,7 @@ def _hub_max_attempts() -> int:
 def _matching_subscriptions(event: OutboxEvent):
     from .hub import subscription_matches
 
-    subs = HubSubscription.objects.filter(api=event.api)
+    subs = _subscriptions_of(event.api)
     # A channel's listener hears only about its own resources and public ones (owner PUBLIC, e.g. the catalog);
     # an unbound listener (staff) hears all.
     subs = [s for s in subs if not s.owner_party_id or event.owner_party_id in (PUBLIC, s.owner_party_id)]
@@ -190,6 +218,15 @@ def delivery_run(*, delivery_id) -> str:
     return listener_deliver(delivery_id=delivery_id)
 
 
+_handler_run = threading.local()
+
+
+def service_atomic():
+    """A service's transaction. Nested, it is a savepoint, except inside a handler's delivery: a failure there
+    rolls the whole delivery back anyway, so a savepoint would be two round trips for nothing."""
+    return transaction.atomic(savepoint=not getattr(_handler_run, "active", False))
+
+
 def _run_handler(delivery_id) -> str:
     try:
         with transaction.atomic():
@@ -200,7 +237,11 @@ def _run_handler(delivery_id) -> str:
             entry = subscriber_by_path(delivery.target)
             if entry is None:
                 raise LookupError(f"no subscriber registered as {delivery.target}")
-            entry.func(delivery.event)
+            _handler_run.active = True
+            try:
+                entry.func(delivery.event)
+            finally:
+                _handler_run.active = False
             delivery.state = Delivery.State.DELIVERED
             delivery.attempts += 1
             delivery.delivered_at = timezone.now()

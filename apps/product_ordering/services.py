@@ -12,7 +12,7 @@ from apps.product_inventory import selectors as inventory_selectors
 from apps.product_inventory import services as inventory
 
 from bss.errors import Conflict, DomainError, IllegalTransition, NotFound, Unavailable, ValidationFailed
-from bss.events import event_emit
+from bss.events import event_emit, service_atomic
 from bss.fsm import transition_apply
 
 from . import decomposition, events, lookups, selectors
@@ -190,7 +190,7 @@ def _order_reasons(order: ProductOrder, items: list[ProductOrderItem]) -> list[s
 def product_order_validate(*, order_id) -> ProductOrder | None:
     """Asynchronous validation of an acknowledged (or information-pending) order: → rejected with reasons,
     → pending when information is missing, or decomposed and started."""
-    with transaction.atomic():
+    with service_atomic():
         order = _lock_order(order_id)
         if order is None or order.state not in (OrderState.ACKNOWLEDGED, OrderState.PENDING):
             return order
@@ -313,7 +313,7 @@ def service_order_outcome_record(*, external_id: str, key: str, state: str, serv
     submission = selectors.submission_by_external_id(external_id=external_id)
     if submission is None:
         return None  # not one of COM's service orders
-    with transaction.atomic():
+    with service_atomic():
         order = _lock_order(submission.order_item.order_id)
         item = ProductOrderItem.objects.select_for_update(of=("self",)).get(pk=submission.order_item_id)
         service_item = item.service_items.select_for_update(of=("self",)).filter(key=key).first()

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
-from bss.events import event_emit
+from bss.events import event_emit, service_atomic
 from bss.fsm import transition_apply
 
 from . import events
@@ -62,15 +62,16 @@ def service_adopt(*, service_id, spec_id: str, family: str, characteristics: dic
                           characteristics=dict(characteristics), notes=[note])
 
 
-def service_state_set(*, service: Service, state: str, reason: str = "") -> bool:
-    """Move the (locked) service along its lifecycle; False when it is already there."""
+def service_state_set(*, service: Service, state: str, reason: str = "", also_save: tuple[str, ...] = ()) -> bool:
+    """Move the (locked) service along its lifecycle; False when it is already there. `also_save` names fields
+    the caller changed on the instance, saved in the same UPDATE."""
     if state == service.state:
         return False
     transition = TRANSITION_TO.get(state)
     if transition is None:
         raise IllegalTransition(f"service {service.pk} cannot go back to '{state}'", reference_error="state")
-    transition_apply(service, transition, reason=reason, update_fields=("start_date", "end_date", "has_started",
-                                                                       "updated_at"))
+    transition_apply(service, transition, reason=reason, update_fields=(*also_save, "start_date", "end_date",
+                                                                       "has_started", "updated_at"))
     _emit(service, events.SERVICE_STATE_CHANGE)
     return True
 
@@ -81,6 +82,10 @@ def service_update(*, service_id, changes: dict, reason: str = "") -> Service:
     service = service_get_for_update(service_id=service_id)
     if service is None:
         raise NotFound(f"no service with id {service_id}")
+    return _service_change(service, changes, reason)
+
+
+def _service_change(service: Service, changes: dict, reason: str) -> Service:
     changes = dict(changes)
     state = changes.pop("state", None)
     if "operating_status" in changes and changes["operating_status"] not in OperatingStatus.values:
@@ -88,19 +93,24 @@ def service_update(*, service_id, changes: dict, reason: str = "") -> Service:
     changed = [name for name, value in changes.items() if getattr(service, name) != value]
     for name in changed:
         setattr(service, name, changes[name])
-    if changed:
+    # One UPDATE: the changed fields ride along with the state transition when there is one.
+    moved = state is not None and service_state_set(service=service, state=state, reason=reason,
+                                                    also_save=tuple(changed))
+    if changed and not moved:
         service.save(update_fields=[*changed, "updated_at"])
-    if state is not None:
-        service_state_set(service=service, state=state, reason=reason)
     if changed:
         _emit(service, events.SERVICE_ATTRIBUTE_VALUE_CHANGE)
     return service
 
 
-@transaction.atomic
 def service_progress(*, service_id, state: str | None = None, characteristics: dict | None = None,
                      supporting_resources: list | None = None, order_item: dict | None = None) -> Service:
     """Activation's progressive write: merge the applied configuration and resources, then move the state."""
+    with service_atomic():
+        return _service_progress(service_id, state, characteristics, supporting_resources, order_item)
+
+
+def _service_progress(service_id, state, characteristics, supporting_resources, order_item) -> Service:
     changes = {}
     service = service_get_for_update(service_id=service_id)
     if service is None:
@@ -115,7 +125,7 @@ def service_progress(*, service_id, state: str | None = None, characteristics: d
         changes["order_items"] = service.order_items + [order_item]
     if state is not None:
         changes["state"] = state
-    return service_update(service_id=service_id, changes=changes, reason="activation")
+    return _service_change(service, changes, "activation")
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from apps.network.adapters import DONE, ERROR, PENDING, Result, adapter_for
 from apps.service_inventory import services as inventory
 from apps.service_qualification.selectors import serving_element_for
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
-from bss.events import enqueue_safely, event_emit
+from bss.events import enqueue_safely, event_emit, service_atomic
 from bss.fsm import transition_apply
 from bss.jobs import continue_in_task
 
@@ -324,15 +324,17 @@ def _item_advance(order, item, items) -> None:
     """Enqueue the item's next step, or finish the item when none is left."""
     if item.state not in (I.IN_PROGRESS, I.COMPENSATING):
         return
-    finished = set(item.jobs.filter(run=item.run, state=J.DONE).values_list("phase", "step"))
-    upcoming = next((step for step in _plan(item) if (step.phase, step.name) not in finished), None)
+    # One read of the run's jobs; the item's row lock makes the insert below race-free (and the unique
+    # constraint on (item, run, phase, step) still guards it).
+    jobs = {(job.phase, job.step): job for job in item.jobs.filter(run=item.run)}
+    upcoming = next((step for step in _plan(item)
+                     if getattr(jobs.get((step.phase, step.name)), "state", None) != J.DONE), None)
     if upcoming is None:
         _item_finish(order, item, items)
         return
-    job, created = ActivationJob.objects.get_or_create(
-        item=item, run=item.run, phase=upcoming.phase, step=upcoming.name,
-        defaults={"platform": upcoming.platform, "operation": upcoming.operation, "params": upcoming.params,
-                  "max_attempts": conf.max_attempts()})
+    job = jobs.get((upcoming.phase, upcoming.name)) or ActivationJob.objects.create(
+        item=item, run=item.run, phase=upcoming.phase, step=upcoming.name, platform=upcoming.platform,
+        operation=upcoming.operation, params=upcoming.params, max_attempts=conf.max_attempts())
     if job.state == J.PENDING:
         _job_enqueue(job)
 
@@ -411,7 +413,7 @@ def activation_job_run(*, job_id) -> str:
 
 def activation_job_record(*, job_id, result: Result) -> str:
     """What the platform answered decides the job's next state and the item's next step."""
-    with transaction.atomic():
+    with service_atomic():
         ids = ActivationJob.objects.filter(pk=job_id).values_list("item_id", "item__order_id").first()
         if ids is None:
             return "unknown"
