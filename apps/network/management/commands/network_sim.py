@@ -48,6 +48,12 @@ class Command(BaseCommand):
             elif action == "drift":
                 services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
                                               platform=options["platform"])
+                # What changed is what the network now runs for that service (every platform), not the knobs.
+                self.stdout.write(json.dumps({
+                    "service_id": options["service_id"], "kind": options["kind"],
+                    "observed": selectors.observed_configs_for_service(service_id=options["service_id"])},
+                    indent=2, sort_keys=True))
+                return
             elif action == "capacity":
                 services.serving_element_capacity_set(element=options["element"], total_ports=options["ports"],
                                                       platform=options["platform"])
