@@ -58,3 +58,25 @@ def test_drift_of_an_unknown_kind_is_refused_by_the_parser(db):
 
     assert observed_configs_for_service(service_id="svc-cli") == HEALTHY
     assert changes() == []
+
+
+def test_heal_makes_a_degraded_service_healthy_again_and_says_so(db, capsys):
+    adapter_for("ipam").apply(idempotency_key="build", service_id="svc-cli", params=CONFIG)
+    call_command("network_sim", "drift", "svc-cli", "--kind", "degraded")
+    capsys.readouterr()
+
+    call_command("network_sim", "heal", "svc-cli")
+
+    assert observed_configs_for_service(service_id="svc-cli") == HEALTHY
+    assert json.loads(capsys.readouterr().out) == {"service_id": "svc-cli", "kind": "healed", "observed": HEALTHY}
+    assert changes()[-1] == ("svc-cli", {"service_id": "svc-cli", "platform": "ipam", "kind": "healed"})
+
+
+def test_heal_of_a_healthy_service_is_refused_and_changes_nothing(db, capsys):
+    adapter_for("ipam").apply(idempotency_key="build", service_id="svc-cli", params=CONFIG)
+
+    with pytest.raises(CommandError, match="the network reports nothing degraded for service svc-cli"):
+        call_command("network_sim", "heal", "svc-cli")
+
+    assert observed_configs_for_service(service_id="svc-cli") == HEALTHY
+    assert (capsys.readouterr().out, changes()) == ("", [])

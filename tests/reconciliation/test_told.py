@@ -1,8 +1,10 @@
 """COM and product inventory are told of drift by events (no worker: the subscribers run in this process)."""
-from apps.network.services import network_drift_inject
+from apps.network.services import network_drift_heal, network_drift_inject
 from apps.product_inventory.selectors import product_get
 from apps.product_ordering.models import ProductOrder
 from apps.reconciliation import services
+from apps.reconciliation.models import DriftRecord
+from apps.service_inventory.selectors import service_get
 from bss.models import OutboxEvent
 from tests.product_ordering.conftest import com, standin_gateway  # noqa: F401 (fixtures)
 from tests.product_ordering.helpers import outcome, place
@@ -53,13 +55,25 @@ def test_drift_on_a_service_no_order_built_notes_nothing(com):  # noqa: F811
     assert notes(order) == []
 
 
-def test_the_product_follows_degradation_by_the_service_inventory_event(db):
+def test_the_product_follows_degradation_and_recovery_by_the_service_inventory_event(db):
     service = active_service()
     product = product_of(service)
     network_drift_inject(service_id=str(service.pk), kind="degraded")
+    run_repairs()  # the NetworkChangeEvent's check, then activation's first retry: the platform stays degraded
 
-    services.reconcile_service(service_id=str(service.pk))
-    run_repairs()  # activation retries, the platform stays degraded: escalated
+    drift = DriftRecord.objects.get(service_id=str(service.pk))
+    assert (drift.kind, drift.state) == ("degraded", "repairing")
+    assert (service_get(service_id=service.pk).operating_status, health(product)) == (
+        "degraded", ("active", [str(service.pk)]))
 
+    network_drift_heal(service_id=str(service.pk))
+    run_repairs()
+
+    drift.refresh_from_db()
+    assert drift.state == "repaired"  # healthy while activation was retrying: its repair is what settles
+    assert (service_get(service_id=service.pk).operating_status, health(product)) == ("ok", ("active", []))
+
+
+def health(product):
     product = product_get(product_id=product.pk)
-    assert (product.status, product.degraded_services) == ("active", [str(service.pk)])
+    return product.status, product.degraded_services

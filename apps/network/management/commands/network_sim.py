@@ -9,7 +9,8 @@ from ...choices import DriftKind, FailureMode, Platform
 
 
 class Command(BaseCommand):
-    help = "Drive the network simulator: inject failures, latency and drift; size serving elements; reset; status."
+    help = ("Drive the network simulator: inject failures, latency and drift (and heal it); size serving elements; "
+            "reset; status.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         drift.add_argument("service_id")
         drift.add_argument("--kind", choices=DriftKind.values, required=True)
         drift.add_argument("--platform", choices=Platform.values)
+        heal = sub.add_parser("heal", help="a degraded service is healthy again (the fault went away)")
+        heal.add_argument("service_id")
+        heal.add_argument("--platform", choices=Platform.values)
         capacity = sub.add_parser("capacity", help="create or resize a serving element (its access ports)")
         capacity.add_argument("element", help="the element's code, as coverage names it (e.g. OLT-BER-01)")
         capacity.add_argument("--ports", type=int, required=True, help="total access ports")
@@ -45,12 +49,15 @@ class Command(BaseCommand):
             elif action == "async":
                 services.network_sim_async(platform=options["platform"], enabled=options["enabled"] == "on",
                                            delay_ms=options["delay_ms"])
-            elif action == "drift":
-                services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
-                                              platform=options["platform"])
+            elif action in ("drift", "heal"):
+                if action == "drift":
+                    services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
+                                                  platform=options["platform"])
+                else:
+                    services.network_drift_heal(service_id=options["service_id"], platform=options["platform"])
                 # What changed is what the network now runs for that service (every platform), not the knobs.
                 self.stdout.write(json.dumps({
-                    "service_id": options["service_id"], "kind": options["kind"],
+                    "service_id": options["service_id"], "kind": options.get("kind") or "healed",
                     "observed": selectors.observed_configs_for_service(service_id=options["service_id"])},
                     indent=2, sort_keys=True))
                 return
