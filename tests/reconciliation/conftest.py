@@ -3,8 +3,9 @@ import time
 
 import pytest
 
-# The real worker (started once per session) reads these: families wake every 2 s, repairs back off fast.
-os.environ.setdefault("BSS_RECONCILE_TICK_SECONDS", "2")
+# The real worker (started once per session) reads these: families wake every second (finer than the 2 s cycle
+# the flow tests give ip_address, so a pass starts at most a tick after it is due), repairs back off fast.
+os.environ.setdefault("BSS_RECONCILE_TICK_SECONDS", "1")
 os.environ.setdefault("BSS_REPAIR_BACKOFF_SECONDS", "0.2")
 
 IP_CONFIG = {"ipv4_address": "10.1.2.3", "routing": "static"}
