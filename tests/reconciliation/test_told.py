@@ -1,4 +1,6 @@
 """COM and product inventory are told of drift by events (no worker: the subscribers run in this process)."""
+import pytest
+
 from apps.network.services import network_drift_heal, network_drift_inject
 from apps.product_inventory.selectors import product_get
 from apps.product_ordering.models import ProductOrder
@@ -55,7 +57,10 @@ def test_drift_on_a_service_no_order_built_notes_nothing(com):  # noqa: F811
     assert notes(order) == []
 
 
-def test_the_product_follows_degradation_and_recovery_by_the_service_inventory_event(db):
+@pytest.mark.parametrize(("rule", "while_degraded"), [({}, "active"), ({"ip_address": "suspended"}, "suspended")])
+def test_the_product_follows_degradation_and_recovery_by_the_service_inventory_event(db, settings, rule,
+                                                                                     while_degraded):
+    settings.BSS_PRODUCT_STATUS_ON_DEGRADED = rule
     service = active_service()
     product = product_of(service)
     network_drift_inject(service_id=str(service.pk), kind="degraded")
@@ -64,7 +69,7 @@ def test_the_product_follows_degradation_and_recovery_by_the_service_inventory_e
     drift = DriftRecord.objects.get(service_id=str(service.pk))
     assert (drift.kind, drift.state) == ("degraded", "repairing")
     assert (service_get(service_id=service.pk).operating_status, health(product)) == (
-        "degraded", ("active", [str(service.pk)]))
+        "degraded", (while_degraded, [str(service.pk)]))
 
     network_drift_heal(service_id=str(service.pk))
     run_repairs()
