@@ -13,7 +13,8 @@ def follow_service_state(event):
 
 
 @subscriber("ServiceAttributeValueChangeEvent", queue="default",
-            when=lambda payload: payload.get("operating_status") in ("ok", "degraded"))
+            when=lambda payload: "operating_status" in payload.get("changed", ())
+            and payload.get("operating_status") in ("ok", "degraded"))
 def follow_service_health(event):
     payload = event.payload
     services.product_follow_service_health(service_id=payload["service_id"],

@@ -118,6 +118,21 @@ def test_the_product_hears_the_service_inventory_event(product):
     assert Product.objects.get(pk=product.pk).degraded_services == []
 
 
+def test_only_operating_status_changes_reach_the_products(product):
+    """Activation's progressive writes change characteristics on every step: products are not asked about those."""
+    from apps.service_inventory.services import service_create, service_operating_status_set, service_update
+    from bss.models import Delivery
+
+    service = service_create(spec_id="spec-ip", state="active", family="ip_address")
+    service_update(service_id=service.pk, changes={"characteristics": {"routing": "bgp"}})
+    service_operating_status_set(service_id=service.pk, status="suspended", reason="orders handle it")
+    service_operating_status_set(service_id=service.pk, status="degraded", reason="network")
+
+    followed = Delivery.objects.filter(target="apps.product_inventory.handlers.follow_service_health")
+    assert [d.event.payload["changed"] for d in followed] == [["operating_status"]]
+    assert OutboxEvent.objects.filter(event_type="ServiceAttributeValueChangeEvent").count() == 3
+
+
 def test_clients_cannot_set_the_health_characteristic(api, admin_user, product):
     api.force_login(admin_user)
     patched = api.patch(f"{PRODUCTS}/{product.pk}", data=json.dumps({"productCharacteristic": [
