@@ -563,7 +563,6 @@ def product_order_sweep_stalled(*, now=None) -> int:
     return count
 
 
-
 # --- drift on what an order built -----------------------------------------------------------------------------
 def product_order_note_drift(*, service_id: str, note_id: str, text: str) -> list[ProductOrder]:
     """Reconciliation found drift on a service an order built, or the drift settled: COM notes it on those
@@ -576,12 +575,13 @@ def product_order_note_drift(*, service_id: str, note_id: str, text: str) -> lis
         for order in ProductOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk"):
             if any(note.get("id") == note_id for note in order.notes):
                 continue
-            order.notes = [*order.notes, {"id": note_id, "author": "reconciliation", "date": timezone.now().isoformat(),
-                                          "text": text}]
+            note = {"id": note_id, "author": "reconciliation", "date": timezone.now().isoformat(), "text": text}
+            order.notes = [*order.notes, note]
             order.save(update_fields=["notes", "updated_at"])
             _emit(order, events.PRODUCT_ORDER_ATTRIBUTE_VALUE_CHANGE, changed=["notes"])
             changed.append(order)
     return changed
+
 
 def decomposition_rule_check(*, rule_data: dict) -> None:
     """Admin-side sanity of a rule's characteristic map (every value a name or {"value": x})."""

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bss.errors import DomainError
 
 from ... import selectors, services
+from ...events import HEALED
 from ...choices import DriftKind, FailureMode, Platform
 
 
@@ -49,18 +50,11 @@ class Command(BaseCommand):
             elif action == "async":
                 services.network_sim_async(platform=options["platform"], enabled=options["enabled"] == "on",
                                            delay_ms=options["delay_ms"])
-            elif action in ("drift", "heal"):
-                if action == "drift":
-                    services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
-                                                  platform=options["platform"])
-                else:
-                    services.network_drift_heal(service_id=options["service_id"], platform=options["platform"])
-                # What changed is what the network now runs for that service (every platform), not the knobs.
-                self.stdout.write(json.dumps({
-                    "service_id": options["service_id"], "kind": options.get("kind") or "healed",
-                    "observed": selectors.observed_configs_for_service(service_id=options["service_id"])},
-                    indent=2, sort_keys=True))
-                return
+            elif action == "drift":
+                services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
+                                              platform=options["platform"])
+            elif action == "heal":
+                services.network_drift_heal(service_id=options["service_id"], platform=options["platform"])
             elif action == "capacity":
                 services.serving_element_capacity_set(element=options["element"], total_ports=options["ports"],
                                                       platform=options["platform"])
@@ -68,4 +62,11 @@ class Command(BaseCommand):
                 services.network_sim_reset(clear_state=options["clear_state"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(json.dumps(selectors.simulator_status(), indent=2))
+        if action in ("drift", "heal"):
+            # What changed is what the network now runs for that service (every platform), not the knobs.
+            self.stdout.write(json.dumps({
+                "service_id": options["service_id"], "kind": options.get("kind") or HEALED,
+                "observed": selectors.observed_configs_for_service(service_id=options["service_id"])},
+                indent=2, sort_keys=True))
+        else:
+            self.stdout.write(json.dumps(selectors.simulator_status(), indent=2))
