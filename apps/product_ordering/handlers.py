@@ -1,5 +1,5 @@
-"""Subscribers (queue "orders"): our own intake events, activation's outcomes, and reconciliation's drift on what
-our orders built. All idempotent."""
+"""Subscribers: our own intake events and activation's outcomes (queue "orders"), and reconciliation's drift on
+what our orders built (queue "default": a wave of drift must not queue ahead of orders). All idempotent."""
 from apps.reconciliation.events import DRIFT_DETECTED, DRIFT_SETTLED
 from bss.events import subscriber
 
@@ -39,7 +39,7 @@ def record_service_order_outcome(event):
                                               error=item.get("error"))
 
 
-@subscriber(DRIFT_DETECTED, DRIFT_SETTLED, queue="orders")
+@subscriber(DRIFT_DETECTED, DRIFT_SETTLED, queue="default")
 def note_drift(event):
     """COM is told of drift on a service it ordered: a note on the order, one per drift and state."""
     payload = event.payload
