@@ -28,9 +28,9 @@ DEGRADED = ("active", "degraded", IP_CONFIG)
 HEALTH = {"name": "serviceHealth", "valueType": "string", "value": "degraded"}  # TMF637 while degraded
 
 
-def quiet_schedule():
-    """A scheduled pass just ran for ip_address, so only the event path can see what the test injects."""
-    ReconcileRun.objects.create(family="ip_address", detected_by="scheduled")
+def quiet_schedule(family="ip_address"):
+    """A scheduled pass just ran for the family, so only the event path can see what the test injects."""
+    ReconcileRun.objects.create(family=family, detected_by="scheduled")
 
 
 def inject(service_id: str, kind: str, **extra):
@@ -115,6 +115,26 @@ def test_degraded_service_is_marked_retried_escalated_and_recovers_when_healed(w
     assert tmf638(sid) == HEALTHY
     case = eventually(lambda: FalloutCase.objects.filter(pk=case.pk, state="resolved").first(), timeout=5)
     assert case.resolution == "drift cleared"
+
+
+def test_by_rule_a_degraded_service_suspends_its_product_until_it_is_healed(worker, eventually):
+    """conftest gives the worker BSS_PRODUCT_STATUS_ON_DEGRADED = {"iptv": "suspended"}."""
+    quiet_schedule("iptv")
+    service = active_service(family="iptv", platform="iptv_platform")
+    sid = str(service.pk)
+    product = product_of(service)
+    inject(sid, "degraded")
+
+    assert eventually(lambda: tmf637(product) == ("suspended", [sid]), timeout=5), tmf637(product)
+    assert product_get(product_id=product.pk).status_reason == f"realizing service degraded: {sid}"
+    eventually(settled(sid, "escalated"), timeout=20)
+    assert (tmf638(sid), tmf637(product)) == (DEGRADED, ("suspended", [sid]))
+    with transaction.atomic():
+        network_drift_heal(service_id=sid)
+
+    assert eventually(lambda: tmf637(product) == ("active", []), timeout=5), tmf637(product)
+    assert tmf638(sid) == HEALTHY
+    assert product_get(product_id=product.pk).status_reason == f"realizing service {sid} healthy again"
 
 
 def test_orphan_is_detected_by_event_flagged_to_an_operator_and_tmf638_is_untouched(worker, eventually):
