@@ -2,6 +2,7 @@
 NETWORK_CHANGE = "NetworkChangeEvent"  # the network changed by itself (manual change, fault): reconcile
 NETWORK_OPERATION_COMPLETED = "NetworkOperationCompletedEvent"  # an accepted async operation finished
 RESOURCE_TYPE = "networkElement"
+HEALED = "healed"  # a NetworkChangeEvent's kind besides the drift kinds: a degraded service is healthy again
 
 
 def network_change_payload(*, service_id: str, platform: str, kind: str) -> dict:

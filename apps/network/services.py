@@ -245,3 +245,24 @@ def network_drift_inject(*, service_id: str, kind: str, platform: str | None = N
                    payload=events.network_change_payload(service_id=service_id, platform=observed.platform,
                                                          kind=kind))
     return observed if observed.pk else None
+
+
+def network_drift_heal(*, service_id: str, platform: str | None = None) -> int:
+    """The fault behind a degradation goes away (the opposite of a `degraded` drift): the service's degraded
+    platforms report it healthy again, announced as a NetworkChangeEvent (kind "healed"). Returns how many."""
+    with transaction.atomic():
+        rows = ObservedConfig.objects.select_for_update().filter(service_id=service_id,
+                                                                 status=ObservedStatus.DEGRADED)
+        if platform:
+            rows = rows.filter(platform=platform)
+        healed = list(rows.order_by("platform"))
+        if not healed:
+            raise ValidationFailed(f"the network reports nothing degraded for service {service_id}",
+                                   reference_error="service_id")
+        for observed in healed:
+            observed.status = ObservedStatus.OK
+            observed.save(update_fields=["status", "updated_at"])
+            event_emit(event_type=events.NETWORK_CHANGE, resource_type=events.RESOURCE_TYPE, resource_id=service_id,
+                       payload=events.network_change_payload(service_id=service_id, platform=observed.platform,
+                                                             kind=events.HEALED))
+    return len(healed)

@@ -24,3 +24,8 @@ TRANSITION_TO = {
     ProductStatus.ABORTED: "abort",
     ProductStatus.CANCELLED: "cancel",
 }
+
+
+# The characteristic TMF637 shows while a realizing service is degraded (value "degraded"); reserved: clients
+# cannot set it.
+SERVICE_HEALTH = "serviceHealth"

@@ -1,4 +1,4 @@
-"""Subscribers: the service inventory's state changes that the customer's products follow. Idempotent."""
+"""Subscribers: the service inventory's state and health changes that the customer's products follow. Idempotent."""
 from bss.events import subscriber
 
 from . import services
@@ -10,3 +10,13 @@ def follow_service_state(event):
     payload = event.payload
     if payload.get("service_id") and payload.get("state"):
         services.product_status_follow_service(service_id=payload["service_id"], service_state=payload["state"])
+
+
+@subscriber("ServiceAttributeValueChangeEvent", queue="default",
+            when=lambda payload: "operating_status" in payload.get("changed", ())
+            and payload.get("operating_status") in ("ok", "degraded"))
+def follow_service_health(event):
+    payload = event.payload
+    services.product_follow_service_health(service_id=payload["service_id"],
+                                           operating_status=payload["operating_status"],
+                                           family=payload.get("family") or "")

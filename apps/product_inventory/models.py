@@ -44,6 +44,9 @@ class Product(ConcurrentTransitionMixin, models.Model):
     start_date = models.DateTimeField(null=True, blank=True)
     termination_date = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(max_length=500, blank=True)
+    # Realizing services TMF638 reports degraded (operatingStatus): TMF637 has no operating status, so the
+    # API shows them as the serviceHealth characteristic (docs/activation.md).
+    degraded_services = models.JSONField(default=list, blank=True)
     at_type = models.CharField(max_length=100, blank=True)
     at_base_type = models.CharField(max_length=100, blank=True)
     at_schema_location = models.CharField(max_length=300, blank=True)

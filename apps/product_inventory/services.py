@@ -1,4 +1,5 @@
 """Writes to the product inventory: back-office create/update, and the stable outcomes of fulfilment."""
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -153,3 +154,43 @@ def product_status_follow_service(*, service_id: str, service_state: str) -> lis
         if _move_to(product, target, f"service {service_id} {service_state}"):
             moved.append(product)
     return moved
+
+
+# Why a product was suspended for its service's health: only such a suspension is lifted on recovery.
+DEGRADED_REASON = "realizing service degraded"
+
+
+def degraded_rule(*, family: str) -> str:
+    """The product status a degraded service of this family leads to (settings.BSS_PRODUCT_STATUS_ON_DEGRADED)."""
+    status = settings.BSS_PRODUCT_STATUS_ON_DEGRADED.get(family, ProductStatus.ACTIVE)
+    return ProductStatus.SUSPENDED if status == ProductStatus.SUSPENDED else ProductStatus.ACTIVE
+
+
+@transaction.atomic
+def product_follow_service_health(*, service_id: str, operating_status: str, family: str = "") -> list[Product]:
+    """A realizing service's TMF638 operating status changed (reconciliation marks it degraded, then ok).
+
+    Degraded: the product stays active and lists the service in `degraded_services` (TMF637: serviceHealth),
+    or is also suspended when the family's rule says so. Healthy again: the service leaves the list; once none
+    is left, a suspension made by this rule is lifted. Only live products follow (active or suspended: an
+    order still decides the others). Idempotent: nothing changes, nothing is emitted, when already there."""
+    service_id = str(service_id)
+    degraded = operating_status == "degraded"
+    changed = []
+    for product in Product.objects.select_for_update().filter(
+            realizing_services__contains=[{"service_id": service_id}],
+            status__in=(ProductStatus.ACTIVE, ProductStatus.SUSPENDED)):
+        before = set(product.degraded_services)
+        after = before | {service_id} if degraded else before - {service_id}
+        if after == before:
+            continue
+        product.degraded_services = sorted(after)
+        product.save(update_fields=["degraded_services", "updated_at"])
+        _emit(product, events.PRODUCT_ATTRIBUTE_VALUE_CHANGE)
+        if degraded and degraded_rule(family=family) == ProductStatus.SUSPENDED:
+            _move_to(product, ProductStatus.SUSPENDED, f"{DEGRADED_REASON}: {service_id}")
+        elif (not after and product.status == ProductStatus.SUSPENDED
+              and product.status_reason.startswith(DEGRADED_REASON)):
+            _move_to(product, ProductStatus.ACTIVE, f"realizing service {service_id} healthy again")
+        changed.append(product)
+    return changed

@@ -1,4 +1,6 @@
-"""Subscribers (queue "orders"): our own intake events, and activation's outcomes. All idempotent."""
+"""Subscribers: our own intake events and activation's outcomes (queue "orders"), and reconciliation's drift on
+what our orders built (queue "default": a wave of drift must not queue ahead of orders). All idempotent."""
+from apps.reconciliation.events import DRIFT_DETECTED, DRIFT_SETTLED
 from bss.events import subscriber
 
 from . import events, services
@@ -35,3 +37,13 @@ def record_service_order_outcome(event):
         services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=item.get("key") or "",
                                               state=item.get("state") or "", service_id=item.get("service_id"),
                                               error=item.get("error"))
+
+
+@subscriber(DRIFT_DETECTED, DRIFT_SETTLED, queue="default")
+def note_drift(event):
+    """COM is told of drift on a service it ordered: a note on the order, one per drift and state."""
+    payload = event.payload
+    happened = "detected" if event.event_type == DRIFT_DETECTED else payload["state"]
+    services.product_order_note_drift(
+        service_id=payload["service_id"], note_id=f"drift:{payload['drift_id']}:{happened}",
+        text=f"{payload['kind']} drift on {payload['platform']} for service {payload['service_id']}: {happened}")

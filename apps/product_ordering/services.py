@@ -563,6 +563,26 @@ def product_order_sweep_stalled(*, now=None) -> int:
     return count
 
 
+# --- drift on what an order built -----------------------------------------------------------------------------
+def product_order_note_drift(*, service_id: str, note_id: str, text: str) -> list[ProductOrder]:
+    """Reconciliation found drift on a service an order built, or the drift settled: COM notes it on those
+    orders (TMF622 note, author "reconciliation"), so the channel and the order timeline see it. The order's
+    state does not move: what the service does now is the inventories' to say. Once per note id (redelivery)."""
+    changed = []
+    with transaction.atomic():
+        order_ids = set(ServiceItem.objects.filter(service_id=str(service_id))
+                        .values_list("order_item__order_id", flat=True))
+        for order in ProductOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk"):
+            if any(note.get("id") == note_id for note in order.notes):
+                continue
+            note = {"id": note_id, "author": "reconciliation", "date": timezone.now().isoformat(), "text": text}
+            order.notes = [*order.notes, note]
+            order.save(update_fields=["notes", "updated_at"])
+            _emit(order, events.PRODUCT_ORDER_ATTRIBUTE_VALUE_CHANGE, changed=["notes"])
+            changed.append(order)
+    return changed
+
+
 def decomposition_rule_check(*, rule_data: dict) -> None:
     """Admin-side sanity of a rule's characteristic map (every value a name or {"value": x})."""
     for name, source in (rule_data.get("characteristic_map") or {}).items():

@@ -1,4 +1,7 @@
-"""Reconciliation events (in-process subscribers: product inventory, COM, fallout, the console)."""
+"""Reconciliation events, for in-process subscribers only (no TMF API): COM notes them on the orders that built the
+service (product_ordering.handlers.note_drift), fallout resolves the case of settled drift. Product inventory
+follows TMF638 instead: a degraded drift changes the service's operatingStatus, whose
+ServiceAttributeValueChangeEvent the products hear (product_inventory.handlers.follow_service_health)."""
 DRIFT_DETECTED = "DriftDetectedEvent"
 DRIFT_SETTLED = "DriftSettledEvent"  # repaired, or cleared by itself
 RESOURCE_TYPE = "drift"

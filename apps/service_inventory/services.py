@@ -20,9 +20,9 @@ DESCRIPTIVE_FIELDS = ("name", "description", "category", "service_type", "start_
                       "at_schema_location")
 
 
-def _emit(service: Service, event_type: str) -> None:
+def _emit(service: Service, event_type: str, **extra) -> None:
     event_emit(event_type=event_type, api=events.API, resource_type=events.RESOURCE_TYPE, resource_id=service.pk,
-               owner_party_id=service.owner_party_id, payload=events.service_payload(service))
+               owner_party_id=service.owner_party_id, payload=events.service_payload(service, **extra))
 
 
 @transaction.atomic
@@ -99,7 +99,7 @@ def _service_change(service: Service, changes: dict, reason: str) -> Service:
     if changed and not moved:
         service.save(update_fields=[*changed, "updated_at"])
     if changed:
-        _emit(service, events.SERVICE_ATTRIBUTE_VALUE_CHANGE)
+        _emit(service, events.SERVICE_ATTRIBUTE_VALUE_CHANGE, changed=sorted(changed))
     return service
 
 

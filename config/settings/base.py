@@ -1,4 +1,5 @@
 """Settings shared by every environment. Environment variables override the embedded defaults."""
+import json
 import os
 from pathlib import Path
 
@@ -201,6 +202,11 @@ LOGGING = {
 BSS_HTTP_TIMEOUT = (2.0, 5.0)
 BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "8"))
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "2.0"))
+# What a degraded service (TMF638 operatingStatus) does to the TMF637 product it realises, per service family
+# (docs/activation.md, "Product status follows service health"): "active" keeps the product active with a
+# serviceHealth characteristic; "suspended" also suspends it until the service is healthy again. A JSON object
+# in the environment; families it does not name keep "active".
+BSS_PRODUCT_STATUS_ON_DEGRADED = json.loads(os.environ.get("BSS_PRODUCT_STATUS_ON_DEGRADED") or "{}")
 # A task runs the follow-up work its commit created (next activation step, handlers of its events) itself
 # instead of publishing a task per unit (bss/jobs.py). "0" publishes every unit to its queue instead, for
 # deployments that give each queue its own workers.

@@ -1,10 +1,7 @@
 """Outbox and hub with a real Celery worker, a real broker and a real HTTP listener."""
-import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
@@ -12,42 +9,9 @@ from django.db import transaction
 
 from bss import events
 from bss.models import Delivery, HubSubscription, TransitionLog
+from bss.testing import Listener
 
 pytestmark = pytest.mark.flows
-
-
-class Listener:
-    """A local TMF listener: records every envelope POSTed to it; can be stopped and restarted on its port."""
-
-    def __init__(self):
-        self.received = []
-        self.server = None
-        self.port = None
-
-    def start(self):
-        received = self.received
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(201)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port or 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/listener"
 
 
 @pytest.fixture

@@ -30,3 +30,14 @@ def test_demo_products_match_the_spec(api, db):
     listed = api.get(PRODUCTS, **bearer(token)).json()
     assert len(listed) == 2
     assert [tmf_schema_errors(SPEC, "Product", item) for item in listed] == [[], []]
+
+
+def test_a_product_of_a_degraded_service_matches_the_spec(api, channel_a):
+    """The serviceHealth characteristic is a plain TMF637 Characteristic: no extension of the schema."""
+    party, token = channel_a
+    product = services.product_upsert_from_order(facts=facts(party))
+    services.product_follow_service_health(service_id="svc-1", operating_status="degraded")
+
+    body = api.get(f"{PRODUCTS}/{product.pk}", **bearer(token)).json()
+    assert body["productCharacteristic"][-1] == {"name": "serviceHealth", "valueType": "string", "value": "degraded"}
+    assert tmf_schema_errors(SPEC, "Product", body) == []

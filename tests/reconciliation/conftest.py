@@ -3,14 +3,18 @@ import time
 
 import pytest
 
-# The real worker (started once per session) reads these: families wake every 2 s, repairs back off fast.
-os.environ.setdefault("BSS_RECONCILE_TICK_SECONDS", "2")
+# The real worker (started once per session) reads these: families wake every second (finer than the 2 s cycle
+# the flow tests give ip_address, so a pass starts at most a tick after it is due), repairs back off fast.
+os.environ.setdefault("BSS_RECONCILE_TICK_SECONDS", "1")
 os.environ.setdefault("BSS_REPAIR_BACKOFF_SECONDS", "0.2")
+# The worker suspends iptv products while their service is degraded (the rule's other branch, shown by a flow
+# test); no other test degrades an iptv service, and every other family keeps the default (stay active).
+os.environ.setdefault("BSS_PRODUCT_STATUS_ON_DEGRADED", '{"iptv": "suspended"}')
 
 IP_CONFIG = {"ipv4_address": "10.1.2.3", "routing": "static"}
 
 
-def active_service(characteristics=None, family="ip_address", on_network=True, state="active"):
+def active_service(characteristics=None, family="ip_address", on_network=True, state="active", platform="ipam"):
     """A TMF638 service and (unless told otherwise) the network running exactly what it records."""
     from apps.network.adapters import adapter_for
     from apps.service_inventory.services import service_create
@@ -18,7 +22,7 @@ def active_service(characteristics=None, family="ip_address", on_network=True, s
     config = dict(IP_CONFIG if characteristics is None else characteristics)
     service = service_create(spec_id="spec-ip", state=state, family=family, characteristics=config)
     if on_network:
-        adapter_for("ipam").apply(idempotency_key=f"build-{service.pk}", service_id=str(service.pk), params=config)
+        adapter_for(platform).apply(idempotency_key=f"build-{service.pk}", service_id=str(service.pk), params=config)
     return service
 
 

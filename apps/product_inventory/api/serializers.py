@@ -5,7 +5,7 @@ from bss.api.refs import (CharacteristicInputSerializer, RefInputSerializer, Rel
                           VersionedRefInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
-from ..choices import ProductStatus
+from ..choices import SERVICE_HEALTH, ProductStatus
 from ..models import Product
 
 
@@ -67,7 +67,9 @@ class ProductSerializer(TMFReadSerializer):
                           referred_type="ProductSpecification")
 
     def get_productCharacteristic(self, obj) -> list[dict]:
-        return characteristics_render(obj.characteristics)
+        # TMF637 v4 has no operating status: a degraded realizing service shows as one more characteristic.
+        health = [{"name": SERVICE_HEALTH, "valueType": "string", "value": "degraded"}]
+        return characteristics_render(obj.characteristics) + (health if obj.degraded_services else [])
 
     def get_productPrice(self, obj) -> list[dict]:
         return prices_render(obj.prices)
@@ -160,7 +162,9 @@ class ProductCreateSerializer(TMFInputSerializer):
             attributes.update(product_spec_id=spec["id"], product_spec_name=spec["name"],
                               product_spec_version=spec.get("version") or "")
         if "productCharacteristic" in values:
-            attributes["characteristics"] = {c["name"]: c["value"] for c in values["productCharacteristic"]}
+            # serviceHealth is the inventory's to say: a GET sent back as a PATCH does not store it.
+            attributes["characteristics"] = {c["name"]: c["value"] for c in values["productCharacteristic"]
+                                             if c["name"] != SERVICE_HEALTH}
         if "productPrice" in values:
             attributes["prices"] = values["productPrice"]
         if "relatedParty" in values:

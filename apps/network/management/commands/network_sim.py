@@ -5,11 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from bss.errors import DomainError
 
 from ... import selectors, services
+from ...events import HEALED
 from ...choices import DriftKind, FailureMode, Platform
 
 
 class Command(BaseCommand):
-    help = "Drive the network simulator: inject failures, latency and drift; size serving elements; reset; status."
+    help = ("Drive the network simulator: inject failures, latency and drift (and heal it); size serving elements; "
+            "reset; status.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,6 +30,9 @@ class Command(BaseCommand):
         drift.add_argument("service_id")
         drift.add_argument("--kind", choices=DriftKind.values, required=True)
         drift.add_argument("--platform", choices=Platform.values)
+        heal = sub.add_parser("heal", help="a degraded service is healthy again (the fault went away)")
+        heal.add_argument("service_id")
+        heal.add_argument("--platform", choices=Platform.values)
         capacity = sub.add_parser("capacity", help="create or resize a serving element (its access ports)")
         capacity.add_argument("element", help="the element's code, as coverage names it (e.g. OLT-BER-01)")
         capacity.add_argument("--ports", type=int, required=True, help="total access ports")
@@ -48,6 +53,8 @@ class Command(BaseCommand):
             elif action == "drift":
                 services.network_drift_inject(service_id=options["service_id"], kind=options["kind"],
                                               platform=options["platform"])
+            elif action == "heal":
+                services.network_drift_heal(service_id=options["service_id"], platform=options["platform"])
             elif action == "capacity":
                 services.serving_element_capacity_set(element=options["element"], total_ports=options["ports"],
                                                       platform=options["platform"])
@@ -55,4 +62,11 @@ class Command(BaseCommand):
                 services.network_sim_reset(clear_state=options["clear_state"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(json.dumps(selectors.simulator_status(), indent=2))
+        if action in ("drift", "heal"):
+            # What changed is what the network now runs for that service (every platform), not the knobs.
+            self.stdout.write(json.dumps({
+                "service_id": options["service_id"], "kind": options.get("kind") or HEALED,
+                "observed": selectors.observed_configs_for_service(service_id=options["service_id"])},
+                indent=2, sort_keys=True))
+        else:
+            self.stdout.write(json.dumps(selectors.simulator_status(), indent=2))
