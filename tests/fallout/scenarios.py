@@ -26,3 +26,29 @@ def service_order_state(service_order_id) -> str | None:
 
     order = service_order_get(service_order_id=service_order_id)
     return order.state if order else None
+
+
+ORDERING = "/tmf-api/productOrderingManagement/v4/productOrder"
+
+
+def product_order_post(catalog, offering: str, characteristics: dict, customer: str = "Jane Doe") -> str:
+    """A TMF622 productOrder POSTed by the demo channel for a demo customer (COM's demo rules seeded); its id."""
+    import json
+
+    from rest_framework.test import APIClient
+
+    from apps.parties.models import BillingAccount, Party
+    from apps.parties.services import token_issue
+    from apps.product_ordering import demo as ordering_demo
+
+    ordering_demo.seed()
+    party = Party.objects.get(name=customer)
+    body = {"relatedParty": [{"id": str(party.pk), "role": "customer", "@referredType": "Individual"}],
+            "billingAccount": {"id": str(BillingAccount.objects.get(party=party).pk)},
+            "productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": str(catalog.offering(offering).pk)},
+                                  "product": {"productCharacteristic": [{"name": name, "value": value}
+                                                                        for name, value in characteristics.items()]}}]}
+    response = APIClient().post(ORDERING, data=json.dumps(body), content_type="application/json",
+                                HTTP_AUTHORIZATION=f"Bearer {token_issue(client_name='demo-channel').token}")
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
