@@ -18,7 +18,7 @@ from apps.reconciliation.filtersets import DriftRecordFilterSet
 from bss.errors import DomainError, ValidationFailed
 
 from . import selectors
-from .access import actor_of, operator_action, staff_view, user_can_act
+from .access import actor_of, operator_action, simulator_controls, staff_view, user_can_act
 from .charts import bars
 
 PAGE_SIZE = 50
@@ -181,6 +181,7 @@ def drift_list(request):
                          "console/drift_list.html", {"states": DriftState.choices, "kinds": DriftKind.choices})
 
 
+@simulator_controls
 @staff_view
 def network(request):
     return render(request, "console/network.html", {
@@ -217,6 +218,7 @@ SIMULATOR_ACTIONS = {
 }
 
 
+@simulator_controls
 @operator_action
 def network_action(request, action):
     control = SIMULATOR_ACTIONS.get(action)
