@@ -74,8 +74,9 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     page.click("text=Fallout")
     row = page.locator(f"tr[data-case='{case.pk}']")
     assert "stepFailed" in row.inner_text() and "allocate_number on voip_softswitch" in row.inner_text()
+    assert row.locator(f"a[href='/console/orders/{order_id}/']").count() == 1  # the failed product order
     page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
-    row.locator("a").click()
+    row.locator("td").first.locator("a").click()
     assert page.inner_text("#case-state") == "open"
 
     # Clear the simulator fault, then re-drive with a reason.

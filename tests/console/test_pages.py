@@ -205,3 +205,21 @@ def test_case_page_offers_only_the_actions_of_its_source(operator_client):
 
     assert 'value="redrive"' in body
     assert 'value="skip_step"' not in body and 'value="sync_inventory"' not in body
+
+
+def test_worklist_links_each_case_to_its_order(operator_client):
+    activation = open_case(product_order_id="4f2bcae1-63d4-48eb-ad13-4e77d719e952")
+    bare = open_case(item_key="item-2")
+    drift = open_case(source="reconciliation", kind="configDrift", service_id="svc-9", service_order_id="",
+                      item_key="")
+
+    body = operator_client.get("/console/fallout/").content.decode()
+
+    def order_cell(case):
+        row = body.split(f'<tr data-case="{case.pk}">')[1].split("</tr>")[0]
+        return row.split('<td class="order">')[1].split("</td>")[0]
+
+    assert order_cell(activation) == ('<a href="/console/orders/4f2bcae1-63d4-48eb-ad13-4e77d719e952/">'
+                                      'product order 4f2bcae1…</a>')
+    assert order_cell(bare) == '<a href="/console/service-orders/so-1/">service order so-1</a>'
+    assert order_cell(drift) == ""
