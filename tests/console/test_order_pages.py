@@ -3,7 +3,7 @@ activation failed and was re-driven by an operator (driven in this process, as t
 import pytest
 
 from tests.catalog_fixtures import demo_catalog  # noqa: F401 (fixture)
-from tests.fallout.scenarios import product_order_post
+from tests.fallout.scenarios import platforms_answer_at_once, product_order_post
 
 
 @pytest.fixture
@@ -14,11 +14,7 @@ def placed_order(demo_catalog):  # noqa: F811
 @pytest.fixture
 def activation(db):
     """Platforms answer at once (no callbacks), so the whole activation runs in this process."""
-    from apps.network.choices import Platform
-    from apps.network.services import network_sim_async
-
-    for platform in Platform.values:
-        network_sim_async(platform=platform, enabled=False)
+    platforms_answer_at_once()
 
 
 def test_product_order_page_shows_the_order_and_its_timeline(operator_client, placed_order):

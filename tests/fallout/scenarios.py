@@ -21,6 +21,15 @@ def failing_iptv_order(external_id: str = "ops-iptv-1"):
             "related_party_id": ""}])
 
 
+def platforms_answer_at_once():
+    """No platform calls back later: unit tests then drive the whole activation in their own process."""
+    from apps.network.choices import Platform
+    from apps.network.services import network_sim_async
+
+    for platform in Platform.values:
+        network_sim_async(platform=platform, enabled=False)
+
+
 def service_order_state(service_order_id) -> str | None:
     from apps.service_ordering.selectors import service_order_get
 
