@@ -66,13 +66,18 @@ def dead_delivery_list():
 
 def timeline(*, objects=(), resource_ids=()) -> list[dict]:
     """Every logged transition of these model instances and every event about these resource ids, oldest first."""
-    by_type = defaultdict(list)
+    by_type, labels = defaultdict(list), {}
     for obj in objects:
-        by_type[ContentType.objects.get_for_model(type(obj))].append(str(obj.pk))
+        content_type = ContentType.objects.get_for_model(type(obj))
+        by_type[content_type].append(str(obj.pk))
+        # A step job's id says nothing to an operator; its step does.
+        labels[(content_type.pk, str(obj.pk))] = f" {obj.step}" if getattr(obj, "step", "") else ""
     which = Q(pk__in=[])
     for content_type, ids in by_type.items():
         which |= Q(content_type=content_type, object_id__in=ids)
-    entries = [{"at": log.at, "kind": "transition", "subject": f"{log.content_type.model} {log.object_id}",
+    entries = [{"at": log.at, "kind": "transition",
+                "subject": f"{log.content_type.model} {log.object_id}"
+                           f"{labels.get((log.content_type_id, log.object_id), '')}",
                 "what": f"{log.transition}: {log.source_state} → {log.target_state}", "who": log.actor,
                 "why": log.reason}
                for log in TransitionLog.objects.filter(which).select_related("content_type")]

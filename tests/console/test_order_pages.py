@@ -29,8 +29,9 @@ def test_product_order_page_shows_the_order_and_its_timeline(operator_client, pl
 def rows(response, names: dict) -> list[tuple]:
     """The timeline as shown, each subject's id replaced by a readable name."""
     def subject(text):
-        kind, _, resource_id = text.partition(" ")
-        return f"{kind} {names.get(resource_id, resource_id)}"
+        kind, _, resource = text.partition(" ")
+        resource_id, _, label = resource.partition(" ")
+        return " ".join(part for part in (kind, names.get(resource_id, resource_id), label) if part)
 
     return [(entry["kind"], subject(entry["subject"]), entry["what"], entry["who"], entry["why"])
             for entry in response.context["entries"]]
@@ -48,7 +49,7 @@ def ids_of(order_id) -> dict:
     names = {str(order.pk): "PO", str(order.items.get().pk): "PO/1", str(service_item.pk): "SI",
              str(service_order.pk): "SO", str(so_item.pk): "SO/1", str(so_item.service_id): "SVC"}
     for job in ActivationJob.objects.filter(item=so_item):
-        names[str(job.pk)] = f"{job.step}#{job.run}"
+        names[str(job.pk)] = f"job#{job.run}"
     return names
 
 
@@ -72,12 +73,12 @@ def test_timeline_merges_the_product_order_and_its_service_order_in_time_order(o
         ("event", "serviceOrder SO", "ServiceOrderStateChangeEvent", "", "state=inProgress"),
         ("transition", "serviceorderitem SO/1", "start: acknowledged → inProgress", "system", ""),
         ("event", "service SVC", "ServiceCreateEvent", "", "state=designed, operating_status=ok"),
-        ("transition", "activationjob allocate_number#1", "claim: pending → running", "system", ""),
-        ("transition", "activationjob allocate_number#1", "succeed: running → done", "system", ""),
+        ("transition", "activationjob job#1 allocate_number", "claim: pending → running", "system", ""),
+        ("transition", "activationjob job#1 allocate_number", "succeed: running → done", "system", ""),
         ("event", "service SVC", "ServiceStateChangeEvent", "", "state=reserved, operating_status=ok"),
         ("event", "service SVC", "ServiceAttributeValueChangeEvent", "", "state=reserved, operating_status=ok"),
-        ("transition", "activationjob configure_sip#1", "claim: pending → running", "system", ""),
-        ("transition", "activationjob configure_sip#1", "succeed: running → done", "system", ""),
+        ("transition", "activationjob job#1 configure_sip", "claim: pending → running", "system", ""),
+        ("transition", "activationjob job#1 configure_sip", "succeed: running → done", "system", ""),
         ("event", "service SVC", "ServiceStateChangeEvent", "", "state=inactive, operating_status=ok"),
         ("event", "service SVC", "ServiceAttributeValueChangeEvent", "", "state=inactive, operating_status=ok"),
         ("transition", "serviceorderitem SO/1", "complete: inProgress → completed", "system", ""),

@@ -54,9 +54,10 @@ def product_order_post(catalog, offering: str, characteristics: dict, customer: 
     party = Party.objects.get(name=customer)
     body = {"relatedParty": [{"id": str(party.pk), "role": "customer", "@referredType": "Individual"}],
             "billingAccount": {"id": str(BillingAccount.objects.get(party=party).pk)},
-            "productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": str(catalog.offering(offering).pk)},
-                                  "product": {"productCharacteristic": [{"name": name, "value": value}
-                                                                        for name, value in characteristics.items()]}}]}
+            "productOrderItem": [{
+                "id": "1", "action": "add", "productOffering": {"id": str(catalog.offering(offering).pk)},
+                "product": {"productCharacteristic": [{"name": name, "value": value}
+                                                      for name, value in characteristics.items()]}}]}
     response = APIClient().post(ORDERING, data=json.dumps(body), content_type="application/json",
                                 HTTP_AUTHORIZATION=f"Bearer {token_issue(client_name='demo-channel').token}")
     assert response.status_code == 201, response.content
