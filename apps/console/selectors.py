@@ -159,6 +159,15 @@ def service_side_by_side(*, service_id) -> dict | None:
                                               *(str(case.pk) for case in cases)})}
 
 
+def product_order_ended(*, order_id) -> str:
+    """The state of a product order COM has ended ("" while it runs, or when there is none): COM takes no outcome
+    after that, so re-driving its activation finishes the service but not the order (docs/operations.md)."""
+    from apps.product_ordering.choices import ORDER_TERMINAL
+
+    order = ordering_selectors.product_order_get(order_id=order_id) if order_id else None
+    return order.state if order is not None and order.state in ORDER_TERMINAL else ""
+
+
 def page_for_id(resource_id: str) -> str | None:
     """Which console page shows this id: a fallout case, a product order, a service order or a service."""
     from apps.fallout.selectors import fallout_case_get

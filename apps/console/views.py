@@ -86,6 +86,7 @@ def fallout_case(request, case_id):
     available = {transition.name for transition in case.get_available_state_transitions()}
     return render(request, "console/fallout_case.html", {
         "case": case, "history": fallout_selectors.fallout_case_history(case=case),
+        "order_ended": selectors.product_order_ended(order_id=case.product_order_id) if case.is_active else "",
         "can_act": user_can_act(request.user), "available": available,
         "actions": [(value, label) for value, label in FalloutAction.choices
                     if value in available and value in ACTIONS_BY_SOURCE[case.source]]})

@@ -78,6 +78,7 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
     row.locator("td").first.locator("a").click()
     assert page.inner_text("#case-state") == "open"
+    assert page.inner_text("#order-ended").startswith("The product order is already failed")
 
     # Clear the simulator fault, then re-drive with a reason.
     page.click("text=Network")
