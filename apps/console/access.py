@@ -1,7 +1,9 @@
 """Who may see and who may act: staff see the console; operators and admins act."""
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -28,6 +30,23 @@ def operator_action(view):
         return view(request, *args, **kwargs)
 
     return staff_view(require_POST(guarded))
+
+
+def simulator_controls(view):
+    """Only where BSS_SIMULATOR_CONTROLS is on (test and demo): elsewhere the page does not exist."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        if not settings.BSS_SIMULATOR_CONTROLS:
+            raise Http404("the network simulator controls are off here")
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
+def console_settings(request) -> dict:
+    """What every console template may show: the simulator link only where its page exists."""
+    return {"simulator_controls": settings.BSS_SIMULATOR_CONTROLS}
 
 
 def actor_of(request) -> str:

@@ -66,13 +66,18 @@ def dead_delivery_list():
 
 def timeline(*, objects=(), resource_ids=()) -> list[dict]:
     """Every logged transition of these model instances and every event about these resource ids, oldest first."""
-    by_type = defaultdict(list)
+    by_type, labels = defaultdict(list), {}
     for obj in objects:
-        by_type[ContentType.objects.get_for_model(type(obj))].append(str(obj.pk))
+        content_type = ContentType.objects.get_for_model(type(obj))
+        by_type[content_type].append(str(obj.pk))
+        # A step job's id says nothing to an operator; its step does.
+        labels[(content_type.pk, str(obj.pk))] = f" {obj.step}" if getattr(obj, "step", "") else ""
     which = Q(pk__in=[])
     for content_type, ids in by_type.items():
         which |= Q(content_type=content_type, object_id__in=ids)
-    entries = [{"at": log.at, "kind": "transition", "subject": f"{log.content_type.model} {log.object_id}",
+    entries = [{"at": log.at, "kind": "transition",
+                "subject": f"{log.content_type.model} {log.object_id}"
+                           f"{labels.get((log.content_type_id, log.object_id), '')}",
                 "what": f"{log.transition}: {log.source_state} → {log.target_state}", "who": log.actor,
                 "why": log.reason}
                for log in TransitionLog.objects.filter(which).select_related("content_type")]
@@ -152,6 +157,15 @@ def service_side_by_side(*, service_id) -> dict | None:
             "entries": timeline(objects=[*([service] if service else []), *drifts, *cases],
                                 resource_ids={str(service_id), *(str(drift.pk) for drift in drifts),
                                               *(str(case.pk) for case in cases)})}
+
+
+def product_order_ended(*, order_id) -> str:
+    """The state of a product order COM has ended ("" while it runs, or when there is none): COM takes no outcome
+    after that, so re-driving its activation finishes the service but not the order (docs/operations.md)."""
+    from apps.product_ordering.choices import ORDER_TERMINAL
+
+    order = ordering_selectors.product_order_get(order_id=order_id) if order_id else None
+    return order.state if order is not None and order.state in ORDER_TERMINAL else ""
 
 
 def page_for_id(resource_id: str) -> str | None:

@@ -18,7 +18,7 @@ from apps.reconciliation.filtersets import DriftRecordFilterSet
 from bss.errors import DomainError, ValidationFailed
 
 from . import selectors
-from .access import actor_of, operator_action, staff_view, user_can_act
+from .access import actor_of, operator_action, simulator_controls, staff_view, user_can_act
 from .charts import bars
 
 PAGE_SIZE = 50
@@ -86,6 +86,7 @@ def fallout_case(request, case_id):
     available = {transition.name for transition in case.get_available_state_transitions()}
     return render(request, "console/fallout_case.html", {
         "case": case, "history": fallout_selectors.fallout_case_history(case=case),
+        "order_ended": selectors.product_order_ended(order_id=case.product_order_id) if case.is_active else "",
         "can_act": user_can_act(request.user), "available": available,
         "actions": [(value, label) for value, label in FalloutAction.choices
                     if value in available and value in ACTIONS_BY_SOURCE[case.source]]})
@@ -181,6 +182,7 @@ def drift_list(request):
                          "console/drift_list.html", {"states": DriftState.choices, "kinds": DriftKind.choices})
 
 
+@simulator_controls
 @staff_view
 def network(request):
     return render(request, "console/network.html", {
@@ -217,6 +219,7 @@ SIMULATOR_ACTIONS = {
 }
 
 
+@simulator_controls
 @operator_action
 def network_action(request, action):
     control = SIMULATOR_ACTIONS.get(action)

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.console.access.console_settings",
             ],
         },
     },
@@ -210,6 +211,8 @@ BSS_PRODUCT_STATUS_ON_DEGRADED = json.loads(os.environ.get("BSS_PRODUCT_STATUS_O
 # A task runs the follow-up work its commit created (next activation step, handlers of its events) itself
 # instead of publishing a task per unit (bss/jobs.py). "0" publishes every unit to its queue instead, for
 # deployments that give each queue its own workers.
+# The console's network simulator page (faults, latency, drift injection): test and demo environments only.
+BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "0") == "1"
 BSS_CONTINUE_IN_TASK = os.environ.get("BSS_CONTINUE_IN_TASK", "1") == "1"
 
 # TMF APIs served (each has a read and a write scope). Apps append as they land.

@@ -12,4 +12,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"client": "100000
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "0.2"))
 BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "4"))  # dead letters within a flow test
 # Subscribers used only by the platform's own flow tests (loaded by the test worker too).
+BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "1") == "1"  # tests drive the simulator
 BSS_EXTRA_HANDLER_MODULES = ["tests.bss.flow_handlers"]

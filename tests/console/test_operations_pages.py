@@ -83,3 +83,33 @@ def test_viewer_cannot_touch_the_simulator(viewer_client):
     assert response.status_code == 403
     assert next(p for p in simulator_status() if p["platform"] == "ipam")["error_rate"] == 0.0
     assert TransitionLog.objects.count() == 0
+
+
+def test_simulator_controls_are_on_in_test_settings_and_linked(operator_client):
+    assert operator_client.get("/console/network/").status_code == 200
+    assert 'href="/console/network/"' in operator_client.get("/console/").content.decode()
+
+
+def test_without_simulator_controls_the_page_and_its_actions_are_404_and_change_nothing(operator_client, settings):
+    settings.BSS_SIMULATOR_CONTROLS = False
+
+    page = operator_client.get("/console/network/")
+    failed = operator_client.post("/console/network/fail", {"platform": "ipam", "mode": "error", "rate": "1"})
+    dashboard = operator_client.get("/console/").content.decode()
+
+    assert (page.status_code, failed.status_code) == (404, 404)
+    assert next(p for p in simulator_status() if p["platform"] == "ipam")["error_rate"] == 0.0
+    assert 'href="/console/network/"' not in dashboard
+
+
+def test_production_settings_turn_the_simulator_controls_off(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x")
+    monkeypatch.setenv("ALLOWED_HOSTS", "bss.example")
+    monkeypatch.delenv("BSS_SIMULATOR_CONTROLS", raising=False)
+    import config.settings.local as local
+    import config.settings.production as production
+
+    assert (importlib.reload(production).BSS_SIMULATOR_CONTROLS, importlib.reload(local).BSS_SIMULATOR_CONTROLS) == (
+        False, True)

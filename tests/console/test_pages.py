@@ -205,3 +205,41 @@ def test_case_page_offers_only_the_actions_of_its_source(operator_client):
 
     assert 'value="redrive"' in body
     assert 'value="skip_step"' not in body and 'value="sync_inventory"' not in body
+
+
+def test_worklist_links_each_case_to_its_order(operator_client):
+    activation = open_case(product_order_id="4f2bcae1-63d4-48eb-ad13-4e77d719e952")
+    bare = open_case(item_key="item-2")
+    drift = open_case(source="reconciliation", kind="configDrift", service_id="svc-9", service_order_id="",
+                      item_key="")
+
+    body = operator_client.get("/console/fallout/").content.decode()
+
+    def order_cell(case):
+        row = body.split(f'<tr data-case="{case.pk}">')[1].split("</tr>")[0]
+        return row.split('<td class="order">')[1].split("</td>")[0]
+
+    assert order_cell(activation) == ('<a href="/console/orders/4f2bcae1-63d4-48eb-ad13-4e77d719e952/">'
+                                      'product order 4f2bcae1…</a>')
+    assert order_cell(bare) == '<a href="/console/service-orders/so-1/">service order so-1</a>'
+    assert order_cell(drift) == ""
+
+
+def test_case_page_warns_when_com_has_already_ended_the_product_order(operator_client, demo_catalog):
+    from apps.network.services import network_sim_fail
+    from tests.fallout.scenarios import platforms_answer_at_once, product_order_post
+    from tests.service_ordering.activation import drive
+
+    platforms_answer_at_once()
+    network_sim_fail(platform="voip_softswitch", rate=1.0, mode="reject")
+    ended = product_order_post(demo_catalog, "VoIP Line", {"codec": "G.722"})
+    drive()  # the line fails, COM fails the order, activation asks for a case
+    on_ended = FalloutCase.objects.get(product_order_id=ended)
+    on_running = open_case(product_order_id=product_order_post(demo_catalog, "VoIP Line", {"codec": "G.711"}))
+
+    warned = operator_client.get(f"/console/fallout/{on_ended.pk}/").content.decode()
+    quiet = operator_client.get(f"/console/fallout/{on_running.pk}/").content.decode()
+
+    assert '<p class="warning" id="order-ended">The product order is already failed:' in warned
+    assert 'value="redrive"' in warned  # still offered: the service can be finished
+    assert 'id="order-ended"' not in quiet
