@@ -1,5 +1,7 @@
 """Product offering qualification (TMF679). Sync (instantSyncQualification, the default) answers `done` at once;
-async answers `acknowledged` and the subscriber in handlers.py runs it on queue `orders`."""
+async answers `acknowledged` and the subscriber in handlers.py runs it on queue `orders`. An evaluation that
+fails (the catalog unreadable, an unexpected error) ends the task `terminatedWithError`, never left inProgress."""
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,6 +15,8 @@ from . import events
 from .choices import QualificationResult as R, TaskState as S
 from .eligibility import evaluate
 from .models import ProductOfferingQualification, ProductOfferingQualificationItem
+
+logger = logging.getLogger(__name__)
 
 API = "tmf679"
 VALIDITY = timedelta(days=30)  # a positive qualification holds for 30 days (expirationDate)
@@ -46,13 +50,26 @@ def product_offering_qualification_create(*, owner=None, attributes: dict,
         offering_id=item.get("offering_id") or "", offering_version=item.get("offering_version") or "",
         characteristics=item.get("characteristics") or {}) for index, (item_id, item) in enumerate(zip(ids, items))])
     _emit(task, events.CREATE)
-    if task.instant_sync:
-        _run(task)
+    return _run(task) if task.instant_sync else task
+
+
+def _run(task: ProductOfferingQualification) -> ProductOfferingQualification:
+    """Start the task and evaluate it (which completes it); if the evaluation raises, fail it instead."""
+    transition_apply(task, "start", reason="qualifying")
+    try:
+        with transaction.atomic():  # a savepoint: a failed read must not poison the transaction recording the failure
+            _evaluate(task)
+    except Exception as exc:  # noqa: BLE001 - whatever breaks the evaluation ends this task, not the worker
+        logger.exception("product offering qualification failed", extra={"qualification_id": str(task.pk)})
+        # Re-read: the savepoint rolled back whatever the evaluation wrote; the row is inProgress.
+        task = ProductOfferingQualification.objects.select_for_update().get(pk=task.pk)
+        task.error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"[:500]  # first line: not the SQL
+        transition_apply(task, "fail", reason=task.error, update_fields=("error", "updated_at"))
+        _emit(task, events.STATE_CHANGE)
     return task
 
 
-def _run(task: ProductOfferingQualification) -> None:
-    transition_apply(task, "start", reason="qualifying")
+def _evaluate(task: ProductOfferingQualification) -> None:
     items = list(task.items.all())
     results = []
     for item, outcome in zip(items, evaluate(items=items, customer_party_id=task.customer_party_id)):
@@ -86,8 +103,7 @@ def product_offering_qualification_process(*, qualification_id) -> ProductOfferi
                 .filter(pk=qualification_id, state=S.ACKNOWLEDGED).first())
         if task is None:
             return None
-        _run(task)
-    return task
+        return _run(task)
 
 
 @transaction.atomic

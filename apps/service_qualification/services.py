@@ -1,7 +1,10 @@
 """Service qualification (TMF645): checks of given services at given places, and queries of what a place supports.
 
 Sync (instantSyncQualification, the default) answers `done` at once; async answers `accepted` and the
-subscriber in handlers.py runs the check on queue `orders` (accepted → inProgress → done)."""
+subscriber in handlers.py runs the check on queue `orders` (accepted → inProgress → done). An evaluation that
+fails (the catalog or the address tables unreadable, an unexpected error) ends the task `terminatedWithError`,
+never left inProgress."""
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,6 +18,8 @@ from . import events
 from .choices import QualificationResult as R, TaskState as S
 from .feasibility import evaluate, services_available
 from .models import CheckServiceQualification, CheckServiceQualificationItem, QueryServiceQualification
+
+logger = logging.getLogger(__name__)
 
 API = "tmf645"
 VALIDITY = timedelta(days=30)  # a positive answer holds for 30 days (expirationDate)
@@ -35,6 +40,22 @@ def overall_result(results: list[str]) -> str:
     return R.QUALIFIED if all(r == R.QUALIFIED for r in results) else R.ALTERNATE
 
 
+def _run(task, evaluate, *, resource_type: str, state_change: str):
+    """Start the task and evaluate it (which completes it); if the evaluation raises, fail it instead."""
+    transition_apply(task, "start", reason="qualifying")
+    try:
+        with transaction.atomic():  # a savepoint: a failed read must not poison the transaction recording the failure
+            evaluate(task)
+    except Exception as exc:  # noqa: BLE001 - whatever breaks the evaluation ends this task, not the worker
+        logger.exception("service qualification failed", extra={"qualification_id": str(task.pk)})
+        # Re-read: the savepoint rolled back whatever the evaluation wrote; the row is inProgress.
+        task = type(task).objects.select_for_update().get(pk=task.pk)
+        task.error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"[:500]  # first line: not the SQL
+        transition_apply(task, "fail", reason=task.error, update_fields=("error", "updated_at"))
+        _emit(task, state_change, resource_type)
+    return task
+
+
 # --- check ----------------------------------------------------------------------------------------------------
 @transaction.atomic
 def check_service_qualification_create(*, owner=None, attributes: dict, items: list[dict]) -> CheckServiceQualification:
@@ -50,13 +71,15 @@ def check_service_qualification_create(*, owner=None, attributes: dict, items: l
         service_spec_version=item.get("service_spec_version") or "", characteristics=item.get("characteristics") or {},
         place=item.get("place") or {}) for index, (item_id, item) in enumerate(zip(ids, items))])
     _emit(task, events.CHECK_CREATE, "checkServiceQualification")
-    if task.instant_sync:
-        _check_run(task)
-    return task
+    return _check_run(task) if task.instant_sync else task
 
 
-def _check_run(task: CheckServiceQualification) -> None:
-    transition_apply(task, "start", reason="checking")
+def _check_run(task: CheckServiceQualification) -> CheckServiceQualification:
+    return _run(task, _check_evaluate, resource_type="checkServiceQualification",
+                state_change=events.CHECK_STATE_CHANGE)
+
+
+def _check_evaluate(task: CheckServiceQualification) -> None:
     results = []
     for item in task.items.all():
         outcome = evaluate(spec_id=item.service_spec_id, spec_version=item.service_spec_version,
@@ -91,8 +114,7 @@ def check_service_qualification_process(*, qualification_id) -> CheckServiceQual
                 .filter(pk=qualification_id, state=S.ACCEPTED).first())
         if task is None:
             return None
-        _check_run(task)
-    return task
+        return _check_run(task)
 
 
 @transaction.atomic
@@ -110,13 +132,15 @@ def query_service_qualification_create(*, owner=None, attributes: dict,
         owner=owner, search_criteria=search_criteria,
         **{key: value for key, value in attributes.items() if key in TASK_ATTRIBUTES})
     _emit(task, events.QUERY_CREATE, "queryServiceQualification")
-    if task.instant_sync:
-        _query_run(task)
-    return task
+    return _query_run(task) if task.instant_sync else task
 
 
-def _query_run(task: QueryServiceQualification) -> None:
-    transition_apply(task, "start", reason="querying")
+def _query_run(task: QueryServiceQualification) -> QueryServiceQualification:
+    return _run(task, _query_evaluate, resource_type="queryServiceQualification",
+                state_change=events.QUERY_STATE_CHANGE)
+
+
+def _query_evaluate(task: QueryServiceQualification) -> None:
     found, reasons, address_id = services_available(place=task.search_criteria.get("place") or {})
     spec_id = task.search_criteria.get("service_spec_id")
     task.results = [row for row in found if not spec_id or row["service_spec_id"] == spec_id]
@@ -136,5 +160,4 @@ def query_service_qualification_process(*, qualification_id) -> QueryServiceQual
                 .filter(pk=qualification_id, state=S.ACCEPTED).first())
         if task is None:
             return None
-        _query_run(task)
-    return task
+        return _query_run(task)
