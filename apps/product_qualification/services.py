@@ -1,7 +1,6 @@
 """Product offering qualification (TMF679). Sync (instantSyncQualification, the default) answers `done` at once;
 async answers `acknowledged` and the subscriber in handlers.py runs it on queue `orders`. An evaluation that
 fails (the catalog unreadable, an unexpected error) ends the task `terminatedWithError`, never left inProgress."""
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -9,14 +8,12 @@ from django.utils import timezone
 
 from bss.errors import DomainError
 from bss.events import event_emit
-from bss.fsm import transition_apply
+from bss.fsm import task_run_or_fail, transition_apply
 
 from . import events
 from .choices import QualificationResult as R, TaskState as S
 from .eligibility import evaluate
 from .models import ProductOfferingQualification, ProductOfferingQualificationItem
-
-logger = logging.getLogger(__name__)
 
 API = "tmf679"
 VALIDITY = timedelta(days=30)  # a positive qualification holds for 30 days (expirationDate)
@@ -54,19 +51,7 @@ def product_offering_qualification_create(*, owner=None, attributes: dict,
 
 
 def _run(task: ProductOfferingQualification) -> ProductOfferingQualification:
-    """Start the task and evaluate it (which completes it); if the evaluation raises, fail it instead."""
-    transition_apply(task, "start", reason="qualifying")
-    try:
-        with transaction.atomic():  # a savepoint: a failed read must not poison the transaction recording the failure
-            _evaluate(task)
-    except Exception as exc:  # noqa: BLE001 - whatever breaks the evaluation ends this task, not the worker
-        logger.exception("product offering qualification failed", extra={"qualification_id": str(task.pk)})
-        # Re-read: the savepoint rolled back whatever the evaluation wrote; the row is inProgress.
-        task = ProductOfferingQualification.objects.select_for_update().get(pk=task.pk)
-        task.error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"[:500]  # first line: not the SQL
-        transition_apply(task, "fail", reason=task.error, update_fields=("error", "updated_at"))
-        _emit(task, events.STATE_CHANGE)
-    return task
+    return task_run_or_fail(task, _evaluate, emit=lambda failed: _emit(failed, events.STATE_CHANGE))
 
 
 def _evaluate(task: ProductOfferingQualification) -> None:

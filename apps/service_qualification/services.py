@@ -4,7 +4,6 @@ Sync (instantSyncQualification, the default) answers `done` at once; async answe
 subscriber in handlers.py runs the check on queue `orders` (accepted → inProgress → done). An evaluation that
 fails (the catalog or the address tables unreadable, an unexpected error) ends the task `terminatedWithError`,
 never left inProgress."""
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -12,14 +11,12 @@ from django.utils import timezone
 
 from bss.errors import DomainError
 from bss.events import event_emit
-from bss.fsm import transition_apply
+from bss.fsm import task_run_or_fail, transition_apply
 
 from . import events
 from .choices import QualificationResult as R, TaskState as S
 from .feasibility import evaluate, services_available
 from .models import CheckServiceQualification, CheckServiceQualificationItem, QueryServiceQualification
-
-logger = logging.getLogger(__name__)
 
 API = "tmf645"
 VALIDITY = timedelta(days=30)  # a positive answer holds for 30 days (expirationDate)
@@ -38,22 +35,6 @@ def overall_result(results: list[str]) -> str:
     if not results or R.UNQUALIFIED in results:
         return R.UNQUALIFIED
     return R.QUALIFIED if all(r == R.QUALIFIED for r in results) else R.ALTERNATE
-
-
-def _run(task, evaluate, *, resource_type: str, state_change: str):
-    """Start the task and evaluate it (which completes it); if the evaluation raises, fail it instead."""
-    transition_apply(task, "start", reason="qualifying")
-    try:
-        with transaction.atomic():  # a savepoint: a failed read must not poison the transaction recording the failure
-            evaluate(task)
-    except Exception as exc:  # noqa: BLE001 - whatever breaks the evaluation ends this task, not the worker
-        logger.exception("service qualification failed", extra={"qualification_id": str(task.pk)})
-        # Re-read: the savepoint rolled back whatever the evaluation wrote; the row is inProgress.
-        task = type(task).objects.select_for_update().get(pk=task.pk)
-        task.error = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"[:500]  # first line: not the SQL
-        transition_apply(task, "fail", reason=task.error, update_fields=("error", "updated_at"))
-        _emit(task, state_change, resource_type)
-    return task
 
 
 # --- check ----------------------------------------------------------------------------------------------------
@@ -75,8 +56,8 @@ def check_service_qualification_create(*, owner=None, attributes: dict, items: l
 
 
 def _check_run(task: CheckServiceQualification) -> CheckServiceQualification:
-    return _run(task, _check_evaluate, resource_type="checkServiceQualification",
-                state_change=events.CHECK_STATE_CHANGE)
+    return task_run_or_fail(task, _check_evaluate, emit=lambda failed: _emit(
+        failed, events.CHECK_STATE_CHANGE, "checkServiceQualification"))
 
 
 def _check_evaluate(task: CheckServiceQualification) -> None:
@@ -136,8 +117,8 @@ def query_service_qualification_create(*, owner=None, attributes: dict,
 
 
 def _query_run(task: QueryServiceQualification) -> QueryServiceQualification:
-    return _run(task, _query_evaluate, resource_type="queryServiceQualification",
-                state_change=events.QUERY_STATE_CHANGE)
+    return task_run_or_fail(task, _query_evaluate, emit=lambda failed: _emit(
+        failed, events.QUERY_STATE_CHANGE, "queryServiceQualification"))
 
 
 def _query_evaluate(task: QueryServiceQualification) -> None:

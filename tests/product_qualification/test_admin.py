@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from apps.product_qualification.models import EligibilityRule
 from apps.service_qualification.models import Coverage, CoverageArea
-from tests.product_catalog.test_admin import staff
+from tests.product_catalog.test_admin import manager, operator  # noqa: F401 - the same staff fixtures
 
 RULES = "/admin/product_qualification/eligibilityrule/"
 AREAS = "/admin/service_qualification/coveragearea/"
@@ -14,16 +14,6 @@ RULE = {"offering_name": "VoIP Line", "kind": "quantity", "required_offering_nam
 AREA = {"code": "HH-01", "name": "Hamburg Mitte", "coverages-TOTAL_FORMS": "1", "coverages-INITIAL_FORMS": "0",
         "coverages-0-technology": "fibre", "coverages-0-max_speed_mbps": "1000",
         "coverages-0-serving_element": "OLT-HH-01"}
-
-
-@pytest.fixture
-def manager(demo_catalog):
-    return staff("cm", "catalog manager")
-
-
-@pytest.fixture
-def operator(demo_catalog):
-    return staff("op", "operator")
 
 
 def granted(group, model):
