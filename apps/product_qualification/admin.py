@@ -20,5 +20,5 @@ class ItemInline(admin.TabularInline):
 class ProductOfferingQualificationAdmin(admin.ModelAdmin):
     list_display = ("id", "owner", "state", "qualification_result", "created_at")
     list_filter = ("state", "qualification_result")
-    readonly_fields = ("state",)
+    readonly_fields = ("state", "error")
     inlines = [ItemInline]

@@ -5,4 +5,5 @@ DELETE = "ProductOfferingQualificationDeleteEvent"
 
 
 def payload(task) -> dict:
-    return {"qualification_id": str(task.pk), "state": task.state, "qualification_result": task.qualification_result}
+    return {"qualification_id": str(task.pk), "state": task.state, "qualification_result": task.qualification_result,
+            "error": task.error}

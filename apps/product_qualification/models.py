@@ -44,6 +44,7 @@ class ProductOfferingQualification(ConcurrentTransitionMixin, models.Model):
     requested_completion_date = models.DateTimeField(null=True, blank=True)
     effective_qualification_date = models.DateTimeField(null=True, blank=True)
     expiration_date = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)  # why it ended terminatedWithError
     at_type = models.CharField(max_length=100, blank=True)
     at_base_type = models.CharField(max_length=100, blank=True)
     at_schema_location = models.CharField(max_length=300, blank=True)

@@ -1,5 +1,6 @@
 """Product offering qualification (TMF679). Sync (instantSyncQualification, the default) answers `done` at once;
-async answers `acknowledged` and the subscriber in handlers.py runs it on queue `orders`."""
+async answers `acknowledged` and the subscriber in handlers.py runs it on queue `orders`. An evaluation that
+fails (the catalog unreadable, an unexpected error) ends the task `terminatedWithError`, never left inProgress."""
 from datetime import timedelta
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from bss.errors import DomainError
 from bss.events import event_emit
-from bss.fsm import transition_apply
+from bss.fsm import task_run_or_fail, transition_apply
 
 from . import events
 from .choices import QualificationResult as R, TaskState as S
@@ -46,13 +47,14 @@ def product_offering_qualification_create(*, owner=None, attributes: dict,
         offering_id=item.get("offering_id") or "", offering_version=item.get("offering_version") or "",
         characteristics=item.get("characteristics") or {}) for index, (item_id, item) in enumerate(zip(ids, items))])
     _emit(task, events.CREATE)
-    if task.instant_sync:
-        _run(task)
-    return task
+    return _run(task) if task.instant_sync else task
 
 
-def _run(task: ProductOfferingQualification) -> None:
-    transition_apply(task, "start", reason="qualifying")
+def _run(task: ProductOfferingQualification) -> ProductOfferingQualification:
+    return task_run_or_fail(task, _evaluate, emit=lambda failed: _emit(failed, events.STATE_CHANGE))
+
+
+def _evaluate(task: ProductOfferingQualification) -> None:
     items = list(task.items.all())
     results = []
     for item, outcome in zip(items, evaluate(items=items, customer_party_id=task.customer_party_id)):
@@ -86,8 +88,7 @@ def product_offering_qualification_process(*, qualification_id) -> ProductOfferi
                 .filter(pk=qualification_id, state=S.ACKNOWLEDGED).first())
         if task is None:
             return None
-        _run(task)
-    return task
+        return _run(task)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 Idempotent: a specification that exists by name is left as it is. The product catalog's seed calls this first."""
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from .catalog_base import LifecycleStatus
 from .choices import ServiceFamily, SpecKind
@@ -68,9 +69,20 @@ def seed():
     return f"{len(specs)} service specifications"
 
 
+# What catalog managers maintain besides the catalogs: eligibility rules (TMF679), and addresses and coverage,
+# with the element serving each technology (TMF645). The qualification answers themselves are not theirs to edit.
+REFERENCE_DATA = {"product_qualification": ("eligibilityrule",),
+                  "service_qualification": ("geographicaddress", "coveragearea", "coverage")}
+
+
 def catalog_permissions_grant():
-    """Catalog managers and admins may change both catalogs; everyone else (operators) only reads them."""
-    permissions = Permission.objects.filter(content_type__app_label__in=("product_catalog", "service_catalog"))
+    """Catalog managers and admins may change both catalogs and the qualification reference data; everyone else
+    (operators) only reads them."""
+    reference = Q()
+    for app_label, models in REFERENCE_DATA.items():
+        reference |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    permissions = Permission.objects.filter(Q(content_type__app_label__in=("product_catalog", "service_catalog"))
+                                            | reference)
     for name in CATALOG_GROUPS:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*permissions)

@@ -32,11 +32,11 @@ class CheckItemInline(admin.TabularInline):
 class CheckServiceQualificationAdmin(admin.ModelAdmin):
     list_display = ("id", "owner", "state", "qualification_result", "created_at")
     list_filter = ("state", "qualification_result")
-    readonly_fields = ("state",)
+    readonly_fields = ("state", "error")
     inlines = [CheckItemInline]
 
 
 @admin.register(QueryServiceQualification)
 class QueryServiceQualificationAdmin(admin.ModelAdmin):
     list_display = ("id", "owner", "state", "created_at")
-    readonly_fields = ("state", "results")
+    readonly_fields = ("state", "error", "results")

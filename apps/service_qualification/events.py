@@ -8,4 +8,4 @@ QUERY_STATE_CHANGE = "QueryServiceQualificationStateChangeEvent"
 
 def payload(task) -> dict:
     return {"qualification_id": str(task.pk), "state": task.state,
-            "qualification_result": getattr(task, "qualification_result", "")}
+            "qualification_result": getattr(task, "qualification_result", ""), "error": task.error}

@@ -1,7 +1,9 @@
 """Service qualification (TMF645): checks of given services at given places, and queries of what a place supports.
 
 Sync (instantSyncQualification, the default) answers `done` at once; async answers `accepted` and the
-subscriber in handlers.py runs the check on queue `orders` (accepted → inProgress → done)."""
+subscriber in handlers.py runs the check on queue `orders` (accepted → inProgress → done). An evaluation that
+fails (the catalog or the address tables unreadable, an unexpected error) ends the task `terminatedWithError`,
+never left inProgress."""
 from datetime import timedelta
 
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from bss.errors import DomainError
 from bss.events import event_emit
-from bss.fsm import transition_apply
+from bss.fsm import task_run_or_fail, transition_apply
 
 from . import events
 from .choices import QualificationResult as R, TaskState as S
@@ -50,13 +52,15 @@ def check_service_qualification_create(*, owner=None, attributes: dict, items: l
         service_spec_version=item.get("service_spec_version") or "", characteristics=item.get("characteristics") or {},
         place=item.get("place") or {}) for index, (item_id, item) in enumerate(zip(ids, items))])
     _emit(task, events.CHECK_CREATE, "checkServiceQualification")
-    if task.instant_sync:
-        _check_run(task)
-    return task
+    return _check_run(task) if task.instant_sync else task
 
 
-def _check_run(task: CheckServiceQualification) -> None:
-    transition_apply(task, "start", reason="checking")
+def _check_run(task: CheckServiceQualification) -> CheckServiceQualification:
+    return task_run_or_fail(task, _check_evaluate, emit=lambda failed: _emit(
+        failed, events.CHECK_STATE_CHANGE, "checkServiceQualification"))
+
+
+def _check_evaluate(task: CheckServiceQualification) -> None:
     results = []
     for item in task.items.all():
         outcome = evaluate(spec_id=item.service_spec_id, spec_version=item.service_spec_version,
@@ -91,8 +95,7 @@ def check_service_qualification_process(*, qualification_id) -> CheckServiceQual
                 .filter(pk=qualification_id, state=S.ACCEPTED).first())
         if task is None:
             return None
-        _check_run(task)
-    return task
+        return _check_run(task)
 
 
 @transaction.atomic
@@ -110,13 +113,15 @@ def query_service_qualification_create(*, owner=None, attributes: dict,
         owner=owner, search_criteria=search_criteria,
         **{key: value for key, value in attributes.items() if key in TASK_ATTRIBUTES})
     _emit(task, events.QUERY_CREATE, "queryServiceQualification")
-    if task.instant_sync:
-        _query_run(task)
-    return task
+    return _query_run(task) if task.instant_sync else task
 
 
-def _query_run(task: QueryServiceQualification) -> None:
-    transition_apply(task, "start", reason="querying")
+def _query_run(task: QueryServiceQualification) -> QueryServiceQualification:
+    return task_run_or_fail(task, _query_evaluate, emit=lambda failed: _emit(
+        failed, events.QUERY_STATE_CHANGE, "queryServiceQualification"))
+
+
+def _query_evaluate(task: QueryServiceQualification) -> None:
     found, reasons, address_id = services_available(place=task.search_criteria.get("place") or {})
     spec_id = task.search_criteria.get("service_spec_id")
     task.results = [row for row in found if not spec_id or row["service_spec_id"] == spec_id]
@@ -136,5 +141,4 @@ def query_service_qualification_process(*, qualification_id) -> QueryServiceQual
                 .filter(pk=qualification_id, state=S.ACCEPTED).first())
         if task is None:
             return None
-        _query_run(task)
-    return task
+        return _query_run(task)

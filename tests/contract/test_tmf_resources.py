@@ -3,28 +3,11 @@
 Parametrised over whatever is mounted, so a new resource is covered the moment it is routed."""
 import jsonschema
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from bss.api.catalogue import SPEC_FILES, mounted_resources
 from bss.testing import count_queries, load_spec
 
 RESOURCES = mounted_resources()
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0)
-    yield
-    with django_db_blocker.unblock():  # committed outside any test transaction: leave nothing behind
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def staff_api(api, demo_data, db):
-    api.force_login(get_user_model().objects.get(username="admin"))
-    return api
 
 
 def spec_validator(api_code: str, resource: str):

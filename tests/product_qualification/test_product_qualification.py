@@ -1,5 +1,6 @@
 """TMF679: lifecycle, characteristics, requirements, segment and quantity rules; sync and async; isolation."""
 import pytest
+from django.db import connection
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from apps.parties.choices import PartyKind, Segment
@@ -9,7 +10,8 @@ from apps.product_inventory.services import product_upsert_from_order
 from apps.product_qualification import demo, selectors, services
 from apps.product_qualification.choices import TaskState as S
 from apps.product_qualification.models import ProductOfferingQualification
-from bss.models import OutboxEvent
+from bss.fsm import transition_history
+from bss.models import Delivery, OutboxEvent
 from bss.testing import assert_tmf_error, bearer, outbox_drain, post_json
 
 POQ = "/tmf-api/productOfferingQualification/v4/productOfferingQualification"
@@ -130,6 +132,58 @@ def test_async_is_acknowledged_then_done(api, channel_a, rules, django_capture_o
         ("ProductOfferingQualificationCreateEvent", "tmf679", str(party.pk)),
         ("ProductOfferingQualificationStateChangeEvent", "tmf679", str(party.pk))]
     assert services.product_offering_qualification_process(qualification_id=task.pk) is None
+
+
+def catalog_unreadable():
+    """A real outage of the catalog's storage, undone when the test's transaction rolls back."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE product_catalog_productoffering RENAME TO productoffering_gone")
+
+
+def test_async_ends_terminated_with_error_when_the_catalog_is_unreadable(api, channel_a, rules,
+                                                                        django_capture_on_commit_callbacks):
+    party, token = channel_a
+    with django_capture_on_commit_callbacks(execute=False):
+        body = post_json(api, POQ, {"instantSyncQualification": False, "productOfferingQualificationItem": [
+            item(rules.offering("VoIP Line"), "1")]}, token).json()
+    catalog_unreadable()
+    outbox_drain()
+    task = ProductOfferingQualification.objects.get(pk=body["id"])
+    assert (task.state, task.qualification_result, task.error) == (
+        "terminatedWithError", "", 'ProgrammingError: relation "product_catalog_productoffering" does not exist')
+    assert task.items.get().state == "acknowledged"  # the evaluation's writes were rolled back
+    assert [(log.transition, log.target_state) for log in transition_history(task)] == [
+        ("start", "inProgress"), ("fail", "terminatedWithError")]
+    changed = OutboxEvent.objects.get(event_type="ProductOfferingQualificationStateChangeEvent",
+                                      resource_id=str(task.pk))
+    assert (changed.owner_party_id, changed.payload) == (str(party.pk), {
+        "qualification_id": str(task.pk), "state": "terminatedWithError", "qualification_result": "",
+        "error": task.error})
+    assert Delivery.objects.get(event__event_type="ProductOfferingQualificationCreateEvent",
+                                event__resource_id=str(task.pk)).state == "delivered"
+    assert services.product_offering_qualification_process(qualification_id=task.pk) is None  # finished: left alone
+
+
+def test_an_unexpected_evaluation_error_ends_terminated_with_error(api, channel_a, rules, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    _, token = channel_a
+    with django_capture_on_commit_callbacks(execute=False):
+        body = post_json(api, POQ, {"instantSyncQualification": False, "productOfferingQualificationItem": [
+            item(rules.offering("VoIP Line"), "1")]}, token).json()
+
+    def broken(**kwargs):
+        raise KeyError("segments")
+
+    monkeypatch.setattr(services, "evaluate", broken)
+    outbox_drain()
+    task = ProductOfferingQualification.objects.get(pk=body["id"])
+    assert (task.state, task.error) == ("terminatedWithError", "KeyError: 'segments'")
+    assert OutboxEvent.objects.filter(event_type="ProductOfferingQualificationStateChangeEvent",
+                                      resource_id=str(task.pk), payload__state="terminatedWithError").count() == 1
+    assert api.get(f"{POQ}/{task.pk}", **bearer(token)).json()["state"] == "terminatedWithError"
+    sync = post_json(api, POQ, {"productOfferingQualificationItem": [item(rules.offering("VoIP Line"), "1")]}, token)
+    assert (sync.status_code, sync.json()["state"], "qualificationResult" in sync.json()) == (
+        201, "terminatedWithError", False)
 
 
 def test_minimal_bad_input_isolation_and_unknown(api, channel_a, channel_b):

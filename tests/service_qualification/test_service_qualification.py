@@ -1,10 +1,12 @@
 """TMF645: address validation, coverage by technology and speed, sync and async checks, queries, isolation."""
 import pytest
+from django.db import connection
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from apps.service_qualification import demo, services
 from apps.service_qualification.choices import TaskState as S
 from apps.service_qualification.models import CheckServiceQualification, QueryServiceQualification
+from bss.fsm import transition_history
 from bss.models import OutboxEvent
 from bss.testing import assert_tmf_error, bearer, outbox_drain, post_json
 
@@ -131,6 +133,100 @@ def test_query_lists_the_services_a_place_supports(api, channel_a, coverage):
     assert names == ["IP Address", "IPTV", "Managed CPE", "Mobile Subscription", "VoIP"]
     minimal = post_json(api, QUERIES, {"searchCriteria": {}}, token).json()
     assert (minimal["state"], minimal["serviceQualificationItem"], minimal["searchCriteria"]) == ("done", [], {})
+
+
+def query(place, spec=None, **attributes):
+    service = {"place": [{"role": "installationAddress", **place}]}
+    if spec is not None:
+        service["serviceSpecification"] = {"id": str(spec.pk)}
+    return {"searchCriteria": {"service": service}, **attributes}
+
+
+def test_async_query_is_accepted_then_done_by_the_subscriber(api, channel_a, coverage,
+                                                            django_capture_on_commit_callbacks):
+    party, token = channel_a
+    with django_capture_on_commit_callbacks(execute=False):
+        response = post_json(api, QUERIES, query(VILLAGE, instantSyncQualification=False), token)
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["state"], body["instantSyncQualification"], body["serviceQualificationItem"]) == (
+        "accepted", False, [])
+    outbox_drain()
+    task = QueryServiceQualification.objects.get(pk=body["id"])
+    assert task.state == "done"
+    assert [(log.source_state, log.target_state) for log in transition_history(task)] == [
+        ("accepted", "inProgress"), ("inProgress", "done")]
+    done = api.get(f"{QUERIES}/{task.pk}", **bearer(token)).json()
+    assert done["state"] == "done"
+    assert sorted(i["service"]["serviceSpecification"]["name"] for i in done["serviceQualificationItem"]) == [
+        "IP Address", "IPTV", "Managed CPE", "Mobile Subscription", "VoIP"]
+    assert list(OutboxEvent.objects.filter(resource_id=str(task.pk)).order_by("created_at")
+                .values_list("event_type", "owner_party_id", "payload__state")) == [
+        ("QueryServiceQualificationCreateEvent", str(party.pk), "accepted"),
+        ("QueryServiceQualificationStateChangeEvent", str(party.pk), "done")]
+    assert services.query_service_qualification_process(qualification_id=task.pk) is None  # idempotent
+
+
+def test_query_isolation(api, channel_a, channel_b, coverage):
+    _, token_a = channel_a
+    _, token_b = channel_b
+    mine = post_json(api, QUERIES, query(BERLIN), token_a).json()
+    theirs = post_json(api, QUERIES, query(VILLAGE), token_b).json()
+    assert [q["id"] for q in api.get(QUERIES, **bearer(token_b)).json()] == [theirs["id"]]
+    assert [q["id"] for q in api.get(QUERIES, {"id": mine["id"]}, **bearer(token_b)).json()] == []
+    assert_tmf_error(api.get(f"{QUERIES}/{mine['id']}", **bearer(token_b)), 404)
+    assert [q["id"] for q in api.get(QUERIES, **bearer(token_a)).json()] == [mine["id"]]
+    assert api.get(f"{QUERIES}/{mine['id']}", **bearer(token_a)).json()["id"] == mine["id"]
+
+
+def catalog_unreadable():
+    """A real outage of the service catalog's storage, undone when the test's transaction rolls back."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE service_catalog_servicespecification RENAME TO servicespecification_gone")
+
+
+@pytest.mark.parametrize("path, model, event_type", [
+    (CHECKS, CheckServiceQualification, "CheckServiceQualificationStateChangeEvent"),
+    (QUERIES, QueryServiceQualification, "QueryServiceQualificationStateChangeEvent")])
+def test_async_ends_terminated_with_error_when_the_catalog_is_unreadable(
+        api, channel_a, coverage, django_capture_on_commit_callbacks, path, model, event_type):
+    party, token = channel_a
+    fibre = coverage.service_specs["Fibre Access"]
+    payload = {"instantSyncQualification": False, "serviceQualificationItem": [check_item(fibre, BERLIN)]} \
+        if model is CheckServiceQualification else query(BERLIN, instantSyncQualification=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        body = post_json(api, path, payload, token).json()
+    catalog_unreadable()
+    outbox_drain()
+    task = model.objects.get(pk=body["id"])
+    assert (task.state, task.error) == (
+        "terminatedWithError", 'ProgrammingError: relation "service_catalog_servicespecification" does not exist')
+    assert [(log.transition, log.target_state) for log in transition_history(task)] == [
+        ("start", "inProgress"), ("fail", "terminatedWithError")]
+    changed = OutboxEvent.objects.get(event_type=event_type, resource_id=str(task.pk))
+    assert (changed.owner_party_id, changed.payload["state"], changed.payload["error"]) == (
+        str(party.pk), "terminatedWithError", task.error)
+    assert api.get(f"{path}/{task.pk}", **bearer(token)).json()["state"] == "terminatedWithError"
+
+
+def test_an_unexpected_check_error_ends_terminated_with_error(api, channel_a, coverage, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    _, token = channel_a
+    fibre = coverage.service_specs["Fibre Access"]
+    with django_capture_on_commit_callbacks(execute=False):
+        body = post_json(api, CHECKS, {"instantSyncQualification": False,
+                                       "serviceQualificationItem": [check_item(fibre, BERLIN)]}, token).json()
+
+    def broken(**kwargs):
+        raise KeyError("family")
+
+    monkeypatch.setattr(services, "evaluate", broken)
+    outbox_drain()
+    task = CheckServiceQualification.objects.get(pk=body["id"])
+    assert (task.state, task.qualification_result, task.error) == ("terminatedWithError", "", "KeyError: 'family'")
+    assert task.items.get().state == "accepted"
+    assert OutboxEvent.objects.filter(event_type="CheckServiceQualificationStateChangeEvent",
+                                      resource_id=str(task.pk), payload__state="terminatedWithError").count() == 1
 
 
 def test_bad_input_is_refused_and_nothing_is_stored(api, channel_a):
