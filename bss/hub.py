@@ -41,13 +41,15 @@ def subscription_matches(query: str, event) -> bool:
 
 def event_envelope(event) -> dict:
     body = event.tmf_body if event.tmf_body is not None else {"id": event.resource_id}
-    return {
+    envelope = {
         "eventId": str(event.pk),
         "eventTime": event.created_at.isoformat().replace("+00:00", "Z"),
         "eventType": event.event_type,
-        "correlationId": event.correlation_id or None,
         "event": {event.resource_type: body},
     }
+    if event.correlation_id:  # the spec types it a string: an event from a shell or seed_demo has none
+        envelope["correlationId"] = event.correlation_id
+    return envelope
 
 
 def listener_deliver(*, delivery_id) -> str:

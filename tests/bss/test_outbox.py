@@ -116,6 +116,53 @@ def test_listener_deliveries_follow_the_hub_query(db, django_capture_on_commit_c
     assert listeners.get().queue == "notifications"
 
 
+def emit_to_hub(n: int):
+    for _ in range(n):
+        events.event_emit(event_type="KitTestEvent", api="tmf999", resource_type="kitThing", resource_id="r1")
+
+
+def test_one_transaction_reads_the_hub_listeners_once(db, django_assert_num_queries,
+                                                      django_capture_on_commit_callbacks):
+    HubSubscription.objects.create(api="tmf999", callback="http://127.0.0.1:9/a")
+    with django_capture_on_commit_callbacks(execute=False):
+        with transaction.atomic():
+            emit_to_hub(1)
+            # each further event: its row and its delivery, no listener read
+            with django_assert_num_queries(4):
+                emit_to_hub(2)
+    assert Delivery.objects.filter(kind="listener").count() == 3
+
+
+def test_a_listener_registered_mid_transaction_hears_the_events_after_it(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        with transaction.atomic():
+            emit_to_hub(1)
+            HubSubscription.objects.create(api="tmf999", callback="http://127.0.0.1:9/late")
+            emit_to_hub(1)
+    assert Delivery.objects.filter(kind="listener").count() == 1
+    assert Delivery.objects.get(kind="listener").event == OutboxEvent.objects.order_by("created_at").last()
+
+
+def test_a_new_transaction_reads_the_listeners_afresh(transactional_db):
+    with transaction.atomic():
+        emit_to_hub(1)
+    HubSubscription.objects.bulk_create([HubSubscription(api="tmf999", callback="http://127.0.0.1:9/bulk")])
+    with transaction.atomic():  # bulk_create sends no signal: only the ended transaction drops the memo
+        emit_to_hub(1)
+    assert Delivery.objects.filter(kind="listener").count() == 1
+
+
+def test_an_envelope_without_a_correlation_id_leaves_the_key_out(db, django_capture_on_commit_callbacks):
+    from bss.hub import event_envelope
+
+    with django_capture_on_commit_callbacks(execute=False):
+        event = emit()
+    assert event.correlation_id in ("", None)
+    assert "correlationId" not in event_envelope(event)
+    event.correlation_id = "req-1"
+    assert event_envelope(event)["correlationId"] == "req-1"
+
+
 def test_sweeper_republishes_deliveries_left_unpublished_and_not_those_in_backoff(db):
     from datetime import timedelta
 
