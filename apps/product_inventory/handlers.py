@@ -4,8 +4,16 @@ from bss.events import subscriber
 from . import services
 
 
-@subscriber("ServiceStateChangeEvent", queue="default",
-            when=lambda payload: payload.get("state") in services.FOLLOWED_SERVICE_STATES)
+def _followed(payload) -> bool:
+    # A service that becomes active only lifts a suspension; its first activation is fulfilment's (COM's) to
+    # record, so that event gets no delivery here.
+    state = payload.get("state")
+    if state == "active":
+        return payload.get("previous_state") in ("suspended", None)
+    return state in services.FOLLOWED_SERVICE_STATES
+
+
+@subscriber("ServiceStateChangeEvent", queue="default", when=_followed)
 def follow_service_state(event):
     payload = event.payload
     if payload.get("service_id") and payload.get("state"):

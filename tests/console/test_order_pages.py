@@ -31,14 +31,16 @@ def rows(response, names: dict) -> list[tuple]:
     def subject(text):
         kind, _, resource = text.partition(" ")
         resource_id, _, label = resource.partition(" ")
-        return " ".join(part for part in (kind, names.get(resource_id, resource_id), label) if part)
+        name = names.get((kind.lower(), resource_id), names.get(resource_id, resource_id))
+        return " ".join(part for part in (kind, name, label) if part)
 
     return [(entry["kind"], subject(entry["subject"]), entry["what"], entry["who"], entry["why"])
             for entry in response.context["entries"]]
 
 
 def ids_of(order_id) -> dict:
-    """Readable names for every id in a one-item, one-service order's story."""
+    """Readable names for every id in a one-item, one-service order's story. Integer ids of different tables
+    can be equal, so those are named by (kind, id)."""
     from apps.product_ordering.models import ProductOrder, ServiceItem
     from apps.service_ordering.models import ActivationJob, ServiceOrder
 
@@ -46,10 +48,11 @@ def ids_of(order_id) -> dict:
     service_item = ServiceItem.objects.get(order_item__order=order)
     service_order = ServiceOrder.objects.get(pk=service_item.service_order_id)
     so_item = service_order.items.get()
-    names = {str(order.pk): "PO", str(order.items.get().pk): "PO/1", str(service_item.pk): "SI",
-             str(service_order.pk): "SO", str(so_item.pk): "SO/1", str(so_item.service_id): "SVC"}
+    names = {str(order.pk): "PO", ("productorderitem", str(order.items.get().pk)): "PO/1",
+             ("serviceitem", str(service_item.pk)): "SI", str(service_order.pk): "SO",
+             ("serviceorderitem", str(so_item.pk)): "SO/1", str(so_item.service_id): "SVC"}
     for job in ActivationJob.objects.filter(item=so_item):
-        names[str(job.pk)] = f"job#{job.run}"
+        names[("activationjob", str(job.pk))] = f"job#{job.run}"
     return names
 
 
