@@ -8,6 +8,7 @@
 """
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .context import current_correlation_id
+from .fsm import transition_log_batch
 from .jobs import continue_in_task
 from .models import Delivery, HubSubscription, OutboxEvent
 
@@ -221,10 +223,13 @@ def delivery_run(*, delivery_id) -> str:
 _handler_run = threading.local()
 
 
+@contextmanager
 def service_atomic():
-    """A service's transaction. Nested, it is a savepoint, except inside a handler's delivery: a failure there
-    rolls the whole delivery back anyway, so a savepoint would be two round trips for nothing."""
-    return transaction.atomic(savepoint=not getattr(_handler_run, "active", False))
+    """A hot service's transaction. Nested, it is a savepoint, except inside a handler's delivery: a failure
+    there rolls the whole delivery back anyway, so a savepoint would be two round trips for nothing. Its
+    transition rows are written in one INSERT before it commits."""
+    with transaction.atomic(savepoint=not getattr(_handler_run, "active", False)), transition_log_batch():
+        yield
 
 
 def _run_handler(delivery_id) -> str:

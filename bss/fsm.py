@@ -1,5 +1,7 @@
 """The one way services run a django-fsm-2 transition: check, transition, save, log."""
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -30,7 +32,7 @@ def transition_apply(obj, transition: str, *, actor: str | None = None, reason: 
 
 def transition_log(obj, *, transition: str, source: str, target: str, actor: str | None = None,
                    reason: str = "") -> TransitionLog:
-    return TransitionLog.objects.create(
+    row = TransitionLog(
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         transition=transition,
@@ -40,6 +42,31 @@ def transition_log(obj, *, transition: str, source: str, target: str, actor: str
         reason=reason,
         correlation_id=current_correlation_id(),
     )
+    batch = getattr(_batch, "rows", None)
+    if batch is None:
+        row.save()
+    else:
+        batch.append(row)
+    return row
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def transition_log_batch():
+    """Inside it, transition rows are kept and written in one INSERT as it ends without error (the caller's
+    transaction still open): a step moves a job, an item and a service, and each row was an INSERT of its own."""
+    if getattr(_batch, "rows", None) is not None:  # an outer batch writes ours too
+        yield
+        return
+    _batch.rows = rows = []
+    try:
+        yield
+    finally:
+        _batch.rows = None
+    if rows:
+        TransitionLog.objects.bulk_create(rows)
 
 
 def transition_history(obj):

@@ -4,6 +4,7 @@ import uuid
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class OutboxEvent(models.Model):
@@ -98,7 +99,8 @@ class TransitionLog(models.Model):
     actor = models.CharField(max_length=150, blank=True, help_text="user, client or 'system'")
     reason = models.TextField(blank=True)
     correlation_id = models.CharField(max_length=64, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the transition ran, not when its row was written (rows of one unit of work are written together).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transition_subject_idx")]

@@ -5,12 +5,11 @@ from . import services
 
 
 def _followed(payload) -> bool:
-    # A service that becomes active only lifts a suspension; its first activation is fulfilment's (COM's) to
-    # record, so that event gets no delivery here.
-    state = payload.get("state")
-    if state == "active":
-        return payload.get("previous_state") in ("suspended", None)
-    return state in services.FOLLOWED_SERVICE_STATES
+    # A service's first activation is fulfilment's (COM's) to record: that event gets no delivery here; a
+    # service that ran before and becomes active again may lift a suspension.
+    if payload.get("state") == "active":
+        return payload.get("had_started", True)
+    return payload.get("state") in services.FOLLOWED_SERVICE_STATES
 
 
 @subscriber("ServiceStateChangeEvent", queue="default", when=_followed)

@@ -8,7 +8,7 @@ RESOURCE_TYPE = "service"
 
 
 def service_payload(service, **extra) -> dict:
-    """extra: `changed` (the attribute names) on ServiceAttributeValueChangeEvent and `previous_state` on
-    ServiceStateChangeEvent, so subscribers pick theirs."""
+    """extra: `changed` (the attribute names) on ServiceAttributeValueChangeEvent and `had_started` (ran
+    before this change) on ServiceStateChangeEvent, so subscribers pick theirs."""
     return {"service_id": str(service.pk), "state": service.state, "operating_status": service.operating_status,
             "spec_id": service.spec_id, "family": service.family, **extra}

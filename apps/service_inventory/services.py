@@ -70,10 +70,10 @@ def service_state_set(*, service: Service, state: str, reason: str = "", also_sa
     transition = TRANSITION_TO.get(state)
     if transition is None:
         raise IllegalTransition(f"service {service.pk} cannot go back to '{state}'", reference_error="state")
-    previous = service.state
+    had_started = bool(service.has_started)
     transition_apply(service, transition, reason=reason, update_fields=(*also_save, "start_date", "end_date",
                                                                        "has_started", "updated_at"))
-    _emit(service, events.SERVICE_STATE_CHANGE, previous_state=previous)
+    _emit(service, events.SERVICE_STATE_CHANGE, had_started=had_started)
     return True
 
 

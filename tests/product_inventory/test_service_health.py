@@ -144,15 +144,16 @@ def test_clients_cannot_set_the_health_characteristic(api, admin_user, product):
     assert (product.characteristics, product.degraded_services) == ({"bandwidth": "2G"}, [])
 
 
-def test_a_first_activation_is_not_followed_but_a_resumption_is():
-    """Fulfilment records a new service's product itself (COM): only suspend, resume and terminate are followed."""
+def test_a_first_activation_is_not_followed_but_a_later_one_is(db):
+    """Fulfilment records a new service's product itself (COM): only later activations and terminations are
+    followed."""
     from apps.service_inventory.services import service_create, service_update
     from bss.models import Delivery
 
     service = service_create(spec_id="spec-ip", state="inactive", family="ip_address")
-    for state in ("active", "suspended", "active", "terminated"):
+    for state in ("active", "inactive", "active", "terminated"):
         service_update(service_id=service.pk, changes={"state": state})
 
     followed = Delivery.objects.filter(target="apps.product_inventory.handlers.follow_service_state")
-    assert [(d.event.payload["previous_state"], d.event.payload["state"]) for d in followed.order_by("id")] == [
-        ("active", "suspended"), ("suspended", "active"), ("active", "terminated")]
+    assert [(d.event.payload["had_started"], d.event.payload["state"]) for d in followed.order_by("id")] == [
+        (True, "active"), (True, "terminated")]
