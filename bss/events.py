@@ -221,15 +221,22 @@ def delivery_run(*, delivery_id) -> str:
 
 
 _handler_run = threading.local()
+_service_run = threading.local()
 
 
 @contextmanager
 def service_atomic():
-    """A hot service's transaction. Nested, it is a savepoint, except inside a handler's delivery: a failure
-    there rolls the whole delivery back anyway, so a savepoint would be two round trips for nothing. Its
-    transition rows are written in one INSERT before it commits."""
-    with transaction.atomic(savepoint=not getattr(_handler_run, "active", False)), transition_log_batch():
-        yield
+    """A hot service's transaction. Nested, it is a savepoint, except inside a handler's delivery or another hot
+    service: a failure there rolls the whole unit back anyway (hot services let failures through to their caller),
+    so a savepoint would be two round trips for nothing. Its transition rows are written in one INSERT before it
+    commits."""
+    outer = getattr(_handler_run, "active", False) or getattr(_service_run, "depth", 0) > 0
+    _service_run.depth = getattr(_service_run, "depth", 0) + 1
+    try:
+        with transaction.atomic(savepoint=not outer), transition_log_batch():
+            yield
+    finally:
+        _service_run.depth -= 1
 
 
 def _run_handler(delivery_id) -> str:

@@ -83,6 +83,9 @@ class ServiceOrderItem(ConcurrentTransitionMixin, models.Model):
     service_spec_version = models.CharField(max_length=30, blank=True)
     service_name = models.CharField(max_length=200, blank=True)
     family = models.CharField(max_length=30, blank=True, help_text="activator family, from the spec")
+    # Pinned with the version when the item is prepared (a version's metadata never changes): every later unit
+    # of work reads it with the item instead of asking the spec cache again.
+    activation = models.JSONField(default=dict, blank=True, help_text="the spec version's activation metadata")
     characteristics = models.JSONField(default=dict, blank=True)
     service_id = models.CharField(max_length=64, blank=True, help_text="TMF638 service built or changed")
     relies_on = models.JSONField(default=list, blank=True, help_text="keys of items that must complete first")

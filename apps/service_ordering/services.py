@@ -225,7 +225,9 @@ def _item_prepare(order, item) -> None:
     item.family = activator.family
     item.service_spec_version = str(activation.get("version") or item.service_spec_version)
     item.service_name = activation.get("name") or item.service_name
-    item.save(update_fields=["service_spec_id", "family", "service_spec_version", "service_name", "updated_at"])
+    item.activation = activation
+    item.save(update_fields=["service_spec_id", "family", "service_spec_version", "service_name", "activation",
+                             "updated_at"])
 
 
 def _service_spec_of(item) -> str:
@@ -285,7 +287,9 @@ def _order_item_ref(item) -> dict:
 
 
 def _activation_of(item) -> dict:
-    # Kept on the item instance: one unit of work asks several times; the next unit loads the item afresh.
+    if item.activation:
+        return item.activation
+    # An item prepared before the metadata was pinned: kept on the instance for this unit of work.
     if getattr(item, "_activation", None) is None:
         item._activation = service_spec_resolve(spec_id=item.service_spec_id,
                                                 version=item.service_spec_version)[1] or {}

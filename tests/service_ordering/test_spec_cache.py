@@ -29,6 +29,23 @@ def test_specs_are_resolved_from_the_catalog_and_kept_by_version(demo_catalog, h
     assert (cached.version, cached.activation["config_template"]) == (spec.version, {"bandwidth": "access.rate"})
 
 
+def test_a_started_item_keeps_its_spec_version_metadata_and_needs_no_cache_after(demo_catalog, healthy_network):
+    """The metadata is pinned on the item when it is prepared: later steps complete with the cache and the
+    catalog both gone."""
+    from apps.service_ordering.services import service_order_start
+
+    spec = demo_catalog.service_spec_of_family("fibre_access")
+    order = service_order_submit(external_id="pinned-1", requester="com", items=[fibre_item(spec)])
+    service_order_start(service_order_id=order.pk)
+    item = ServiceOrder.objects.get(pk=order.pk).items.get()
+    assert item.activation == ServiceSpecCache.objects.get(spec_id=str(spec.pk), version=spec.version).activation
+    ServiceSpecCache.objects.all().delete()
+    catalog_unreadable()
+    drive()
+    item.refresh_from_db()
+    assert (item.state, ServiceSpecCache.objects.count()) == ("completed", 0)
+
+
 def test_activation_completes_while_the_catalog_is_unreadable(demo_catalog, healthy_network):
     spec = demo_catalog.service_spec_of_family("fibre_access")
     assert service_spec_resolve(spec_id=str(spec.pk))[0] is True  # warmed by an earlier order
