@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .context import current_correlation_id
-from .fsm import transition_log_batch
+from .batch import WriteBatch
+from .fsm import transition_rows
 from .jobs import continue_in_task
 from .models import Delivery, HubSubscription, OutboxEvent
 
@@ -96,11 +97,12 @@ def _load_renderers():
 
 def event_emit(*, event_type: str, resource_type: str, resource_id, api: str = "", payload: dict | None = None,
                owner_party_id: str = "") -> OutboxEvent:
-    """Write the event and its deliveries in the caller's transaction; they run after commit.
+    """Write the event and its deliveries in the caller's transaction (inside a hot service's unit of work,
+    together with the unit's other events as it ends: bss.batch); they run after commit.
 
     Fanning out here (not in a later dispatch task) saves a task and a transaction per event, and an event
     nobody consumes costs one insert."""
-    event = OutboxEvent.objects.create(
+    event = OutboxEvent(
         event_type=event_type,
         api=api,
         resource_type=resource_type,
@@ -109,12 +111,24 @@ def event_emit(*, event_type: str, resource_type: str, resource_id, api: str = "
         payload=payload or {},
         correlation_id=current_correlation_id(),
         state=OutboxEvent.State.DISPATCHED,
+        created_at=timezone.now(),
         dispatched_at=timezone.now(),
     )
-    deliveries = Delivery.objects.bulk_create(_deliveries_for(event))
-    if deliveries:
-        transaction.on_commit(partial(_after_commit, event, deliveries))
+    if not outbox_rows.add(event):
+        _events_write([event])
     return event
+
+
+def _events_write(events: list[OutboxEvent]) -> None:
+    OutboxEvent.objects.bulk_create(events)
+    fanned_out = [(event, _deliveries_for(event)) for event in events]
+    Delivery.objects.bulk_create([delivery for _, deliveries in fanned_out for delivery in deliveries])
+    for event, deliveries in fanned_out:
+        if deliveries:
+            transaction.on_commit(partial(_after_commit, event, deliveries))
+
+
+outbox_rows = WriteBatch("outbox_rows", _events_write)
 
 
 def _deliveries_for(event: OutboxEvent) -> list[Delivery]:
@@ -233,7 +247,7 @@ def service_atomic():
     outer = getattr(_handler_run, "active", False) or getattr(_service_run, "depth", 0) > 0
     _service_run.depth = getattr(_service_run, "depth", 0) + 1
     try:
-        with transaction.atomic(savepoint=not outer), transition_log_batch():
+        with transaction.atomic(savepoint=not outer), transition_rows.collecting(), outbox_rows.collecting():
             yield
     finally:
         _service_run.depth -= 1

@@ -1,12 +1,11 @@
 """The one way services run a django-fsm-2 transition: check, transition, save, log."""
 import logging
-import threading
-from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_fsm import can_proceed
 
+from .batch import WriteBatch
 from .context import current_actor, current_correlation_id
 from .errors import IllegalTransition
 from .models import TransitionLog
@@ -42,31 +41,12 @@ def transition_log(obj, *, transition: str, source: str, target: str, actor: str
         reason=reason,
         correlation_id=current_correlation_id(),
     )
-    batch = getattr(_batch, "rows", None)
-    if batch is None:
+    if not transition_rows.add(row):
         row.save()
-    else:
-        batch.append(row)
     return row
 
 
-_batch = threading.local()
-
-
-@contextmanager
-def transition_log_batch():
-    """Inside it, transition rows are kept and written in one INSERT as it ends without error (the caller's
-    transaction still open): a step moves a job, an item and a service, and each row was an INSERT of its own."""
-    if getattr(_batch, "rows", None) is not None:  # an outer batch writes ours too
-        yield
-        return
-    _batch.rows = rows = []
-    try:
-        yield
-    finally:
-        _batch.rows = None
-    if rows:
-        TransitionLog.objects.bulk_create(rows)
+transition_rows = WriteBatch("transition_rows", TransitionLog.objects.bulk_create)
 
 
 def transition_history(obj):

@@ -24,7 +24,8 @@ class OutboxEvent(models.Model):
     tmf_body = models.JSONField(null=True, blank=True, help_text="TMF rendering for hub listeners")
     correlation_id = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it was emitted, not when its row was written (the events of one unit of work are written together).
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
