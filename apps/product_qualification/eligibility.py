@@ -1,5 +1,7 @@
 """Commercial eligibility of the offerings in one request: lifecycle, characteristics, requirements (catalog
-`requires` relationships and EligibilityRule rows), customer segment, quantity."""
+`requires` relationships and EligibilityRule rows), customer segment, quantity, exclusions."""
+from django.db.models import Q
+
 from apps.parties.selectors import party_get
 from apps.product_catalog.selectors import (product_offering_by_name, product_offering_characteristics_errors,
                                             product_offering_get, product_offering_is_sellable)
@@ -22,6 +24,11 @@ def alternate(offering) -> dict:
 def _owns(customer_party_id: str, offering_name: str) -> bool:
     return bool(customer_party_id) and product_list().filter(
         customer_party_id=customer_party_id, offering_name=offering_name, status__in=OWNED_STATUSES).exists()
+
+
+def _excluded(rule, name: str) -> str:
+    """The other side of an exclusion rule, seen from offering `name`."""
+    return rule.excluded_offering_name if rule.offering_name == name else rule.offering_name
 
 
 def evaluate(*, items: list, customer_party_id: str = "") -> list[dict]:
@@ -49,7 +56,10 @@ def evaluate(*, items: list, customer_party_id: str = "") -> list[dict]:
                 out["alternates"].append(alternate(newest))
         for error in product_offering_characteristics_errors(offering=offering, values=item.characteristics):
             out["reasons"].append(reason("CHARACTERISTIC_NOT_ALLOWED", error))
-        rules = list(EligibilityRule.objects.filter(offering_name=offering.name, is_active=True))
+        # An exclusion binds both offerings, so it is found from either side.
+        rules = list(EligibilityRule.objects.filter(
+            Q(offering_name=offering.name) | Q(kind=RuleKind.EXCLUDES, excluded_offering_name=offering.name),
+            is_active=True))
         required = [rel.target.name for rel in offering.relationships.all() if rel.relationship_type == "requires"]
         required += [r.required_offering_name for r in rules if r.kind == RuleKind.REQUIRES]
         for name in dict.fromkeys(required):
@@ -63,9 +73,12 @@ def evaluate(*, items: list, customer_party_id: str = "") -> list[dict]:
             elif rule.kind == RuleKind.QUANTITY and rule.max_quantity is not None \
                     and names_in_request.count(offering.name) > rule.max_quantity:
                 out["reasons"].append(reason("QUANTITY_EXCEEDED", f"at most {rule.max_quantity} x {offering.name}"))
+            elif rule.kind == RuleKind.EXCLUDES and _excluded(rule, offering.name) in names_in_request:
+                out["reasons"].append(reason("OFFERING_EXCLUDED", f"{offering.name} cannot be ordered together with "
+                                                                  f"{_excluded(rule, offering.name)}"))
             else:
                 continue
-            if rule.alternate_offering_name:
+            if rule.alternate_offering_name and rule.offering_name == offering.name:  # proposed for its own offering
                 proposed = product_offering_by_name(name=rule.alternate_offering_name)
                 if proposed is not None and product_offering_is_sellable(offering=proposed):
                     out["alternates"].append(alternate(proposed))
