@@ -1,5 +1,7 @@
 """Commercial eligibility of the offerings in one request: lifecycle, characteristics, requirements (catalog
 `requires` relationships and EligibilityRule rows), customer segment, quantity, exclusions."""
+from collections import Counter
+
 from django.db.models import Q
 
 from apps.parties.selectors import party_get
@@ -33,10 +35,13 @@ def _excluded(rule, name: str) -> str:
 
 def evaluate(*, items: list, customer_party_id: str = "") -> list[dict]:
     """One {"result", "reasons", "alternates", "offering"} per item (items: objects with offering_id,
-    offering_version, characteristics, action)."""
+    offering_version, characteristics, action, and optionally quantity)."""
     offerings = [product_offering_get(offering_id=i.offering_id, version=i.offering_version or None)
                  if i.offering_id else None for i in items]
-    names_in_request = [o.name for o in offerings if o is not None]
+    names_in_request = Counter()  # offering name → how many are asked for (a cart item's quantity counts)
+    for item, offering in zip(items, offerings):
+        if offering is not None:
+            names_in_request[offering.name] += getattr(item, "quantity", 1) or 1
     customer = party_get(party_id=customer_party_id) if customer_party_id else None
     outcomes = []
     for item, offering in zip(items, offerings):
@@ -71,7 +76,7 @@ def evaluate(*, items: list, customer_party_id: str = "") -> list[dict]:
                 out["reasons"].append(reason("SEGMENT_NOT_ELIGIBLE", f"{offering.name} is for {', '.join(rule.segments)}"
                                                                      f" customers, not {customer.segment or 'unknown'}"))
             elif rule.kind == RuleKind.QUANTITY and rule.max_quantity is not None \
-                    and names_in_request.count(offering.name) > rule.max_quantity:
+                    and names_in_request[offering.name] > rule.max_quantity:
                 out["reasons"].append(reason("QUANTITY_EXCEEDED", f"at most {rule.max_quantity} x {offering.name}"))
             elif rule.kind == RuleKind.EXCLUDES and _excluded(rule, offering.name) in names_in_request:
                 out["reasons"].append(reason("OFFERING_EXCLUDED", f"{offering.name} cannot be ordered together with "
