@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.parties.choices import PartyKind, Segment
+from apps.parties.services import party_get_or_create
 from apps.product_ordering.models import ProductOrder, ProductOrderItem
 from apps.product_qualification import demo as rules_demo
 from apps.product_qualification.models import ProductOfferingQualification
@@ -134,3 +136,24 @@ def test_a_qualification_that_expired_or_vanished_since_stops_checkout(api, chan
     ProductOfferingQualification.objects.filter(pk=qualification).delete()
     assert refused_checkout(api, token, cart["id"]) == (
         f"items no longer qualify: cartItem 1 (Home Broadband 500 Mbps): qualification {qualification} is unknown")
+
+
+def test_the_segment_rule_is_checked_for_the_carts_customer_at_checkout(api, channel_a, rules):
+    party, token = channel_a
+    business = party_get_or_create(name="Acme Test", kind=PartyKind.ORGANIZATION, segment=Segment.BUSINESS,
+                                   channel=party)
+    cart = post_json(api, CARTS, {"relatedParty": [{"id": str(business.pk), "role": "customer", "name": business.name}],
+                                  "cartItem": [line(rules.offering("Home Broadband 500 Mbps"), "bb")]}, token).json()
+    assert refused_checkout(api, token, cart["id"]) == (
+        "items no longer qualify: cartItem bb (Home Broadband 500 Mbps): Home Broadband 500 Mbps is for residential "
+        "customers, not business")
+
+
+def test_a_reference_without_an_offering_does_not_enter_the_cart(api, channel_a, rules):
+    _, token = channel_a
+    qualification = qualify(api, token, rules.offering("VoIP Line"))
+    body = assert_tmf_error(post_json(api, CARTS, {"cartItem": [
+        {"id": "1", "productOfferingQualificationItem": {"id": "1", "productOfferingQualificationId": qualification}}]},
+        token), 422)
+    assert body["message"] == "cartItem[0]: a qualification reference needs a productOffering"
+    assert ShoppingCart.objects.count() == 0
