@@ -54,6 +54,7 @@ class CartItem(models.Model):
     # re-checks it and hands it to the product order.
     qualification_id = models.CharField(max_length=64, blank=True)
     qualification_item_id = models.CharField(max_length=100, blank=True)
+    service_qualification_id = models.CharField(max_length=64, blank=True)  # a TMF645 check the place passed
     # [{"name", "price_type", "recurring_period", "amount" (str), "currency", "tax_rate" (str)}]
     prices = models.JSONField(default=list, blank=True)
 

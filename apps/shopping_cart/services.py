@@ -9,7 +9,8 @@ from apps.product_catalog.selectors import (product_offering_characteristics_err
 from apps.product_ordering.services import product_order_submit
 from apps.product_qualification.selectors import (product_offering_eligibility,
                                                   product_offering_qualification_item_problem)
-from apps.service_qualification.selectors import geographic_address_get, service_port_shortage
+from apps.service_qualification.selectors import (check_service_qualification_problem, geographic_address_get,
+                                                  service_port_shortage)
 from bss.errors import Conflict, DomainError, NotFound
 from bss.events import event_emit
 from bss.fsm import transition_apply
@@ -37,10 +38,14 @@ def _resolve_item(item: dict, index: int, owner_id) -> dict:
     row = {"item_id": str(item.get("item_id") or index + 1), "position": index, "action": item.get("action") or "add",
            "quantity": item.get("quantity") or 1, "characteristics": item.get("characteristics") or {},
            "place_id": item.get("place_id") or "", "qualification_id": item.get("qualification_id") or "",
-           "qualification_item_id": item.get("qualification_item_id") or ""}
+           "qualification_item_id": item.get("qualification_item_id") or "",
+           "service_qualification_id": item.get("service_qualification_id") or ""}
     if row["place_id"] and geographic_address_get(address_id=row["place_id"]) is None:
         raise DomainError(f"{where}: place {row['place_id']} is not a known geographic address",
                           reference_error=f"{where}.product.place")
+    problem = _service_qualification_problem(row["service_qualification_id"], owner_id)
+    if problem:
+        raise DomainError(f"{where}: {problem}", reference_error=f"{where}.serviceQualification")
     if not item.get("offering_id"):
         if row["qualification_id"]:
             raise DomainError(f"{where}: a qualification reference needs a productOffering",
@@ -70,6 +75,11 @@ def _qualification_problem(qualification_id: str, item_id: str, offering_name: s
         return None
     return product_offering_qualification_item_problem(qualification_id=qualification_id, item_id=item_id,
                                                        offering_name=offering_name, owner_id=owner_id)
+
+
+def _service_qualification_problem(qualification_id: str, owner_id) -> str | None:
+    return check_service_qualification_problem(qualification_id=qualification_id, owner_id=owner_id) \
+        if qualification_id else None
 
 
 def _items_replace(cart: ShoppingCart, items: list[dict]) -> None:
@@ -134,7 +144,7 @@ def shopping_cart_delete(*, cart: ShoppingCart) -> None:
 def shopping_cart_item_problems(*, cart: ShoppingCart) -> list[str]:
     """Why each item would not be accepted now ([] when all qualify): TMF679's eligibility over the whole cart
     (offering gone or no longer sellable at the pinned version, characteristics, requires / excludes / segment /
-    quantity rules, for the cart's customer), the item's qualification reference, and (for an item with a place)
+    quantity rules, for the cart's customer), the item's TMF679 and TMF645 references, and (for an item with a place)
     no free access port at the element that serves the place, as TMF645 would answer now."""
     items = list(cart.items.all())
     outcomes = product_offering_eligibility(items=items, customer_party_id=cart.customer_party_id)
@@ -142,6 +152,7 @@ def shopping_cart_item_problems(*, cart: ShoppingCart) -> list[str]:
     for item, outcome in zip(items, outcomes):
         label = f"cartItem {item.item_id} ({item.offering_name or item.offering_id or 'no offering'})"
         found = [reason["label"] for reason in outcome["reasons"]]
+        found.append(_service_qualification_problem(item.service_qualification_id, cart.owner_id))
         offering = outcome["offering"]
         if offering is not None:
             found.append(_qualification_problem(item.qualification_id, item.qualification_item_id, offering.name,

@@ -10,13 +10,14 @@ from apps.parties.services import party_get_or_create
 from apps.product_ordering.models import ProductOrder, ProductOrderItem
 from apps.product_qualification import demo as rules_demo
 from apps.product_qualification.models import ProductOfferingQualification
+from apps.service_qualification import demo as coverage_demo
+from apps.service_qualification.models import CheckServiceQualification
 from apps.shopping_cart.models import CartItem, ShoppingCart
 from bss.models import OutboxEvent
 from bss.testing import assert_tmf_error, post_json
 from tests.catalog_fixtures import tmf_schema_errors
+from tests.shopping_cart.test_flow import CARTS, COPPER_ONLY, COVERED, POQ, SQ, access_items
 
-POQ = "/tmf-api/productOfferingQualification/v4/productOfferingQualification"
-CARTS = "/tmf-api/shoppingCart/v4/shoppingCart"
 
 
 @pytest.fixture
@@ -157,3 +158,43 @@ def test_a_reference_without_an_offering_does_not_enter_the_cart(api, channel_a,
         token), 422)
     assert body["message"] == "cartItem[0]: a qualification reference needs a productOffering"
     assert ShoppingCart.objects.count() == 0
+
+
+def check(api, token, offering, place):
+    """A TMF645 check of the services an offering is realized by, at a place; its id."""
+    return post_json(api, SQ, {"serviceQualificationItem": access_items(offering, place)}, token).json()["id"]
+
+
+def test_a_service_qualification_reference_is_rendered_and_rechecked_at_checkout(api, channel_a, rules):
+    _, token = channel_a
+    coverage_demo.seed()
+    fiber = rules.offering("Business Fiber 1 Gbps")
+    checked = check(api, token, fiber, COVERED)
+    response = post_json(api, CARTS, {"cartItem": [line(fiber, "1", serviceQualification={"id": checked})]}, token)
+    assert response.status_code == 201, response.json()
+    assert response.json()["cartItem"][0]["serviceQualification"] == {
+        "id": checked, "href": f"http://testserver{SQ}/{checked}", "@referredType": "CheckServiceQualification"}
+    assert tmf_schema_errors("TMF663-ShoppingCart-v4.0.0.swagger.json", "ShoppingCart", response.json()) == []
+    expired = timezone.now() - timedelta(minutes=1)
+    CheckServiceQualification.objects.filter(pk=checked).update(expiration_date=expired)
+    assert refused_checkout(api, token, response.json()["id"]) == (
+        f"items no longer qualify: cartItem 1 (Business Fiber 1 Gbps): service qualification {checked} expired at "
+        f"{expired.isoformat()}")
+
+
+@pytest.mark.parametrize("case", ["unknown", "another channel's", "alternate"])
+def test_a_service_qualification_that_cannot_be_relied_on_does_not_enter_the_cart(api, channel_a, channel_b, rules,
+                                                                                  case):
+    _, token = channel_a
+    coverage_demo.seed()
+    fiber = rules.offering("Business Fiber 1 Gbps")
+    checked = {"unknown": "0b7c5f6e-0000-4000-8000-000000000000",
+               "another channel's": check(api, channel_b[1], fiber, COVERED),
+               "alternate": check(api, token, fiber, COPPER_ONLY)}[case]
+    events = OutboxEvent.objects.count()
+    body = assert_tmf_error(post_json(api, CARTS, {"cartItem": [
+        line(fiber, "1", serviceQualification={"id": checked})]}, token), 422)
+    assert body["message"] == f"cartItem[0]: service qualification {checked} " + (
+        "is alternate, not qualified" if case == "alternate" else "is unknown")
+    assert body["referenceError"] == "cartItem[0].serviceQualification"
+    assert (ShoppingCart.objects.count(), OutboxEvent.objects.count()) == (0, events)

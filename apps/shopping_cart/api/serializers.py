@@ -1,10 +1,11 @@
 """TMF663 ShoppingCart JSON ↔ the cart's domain attributes (the anti-corruption layer).
 
 Extensions beyond the v4.0.0 schema: `status` (active | checkedOut), `productOrder` (the order checkout made) and
-`cartItem.productOfferingQualificationItem` (the TMF679 item the line passed, shaped as in TMF622 v4)."""
+`cartItem.productOfferingQualificationItem` (the TMF679 item the line passed, shaped as in TMF622 v4) and
+`cartItem.serviceQualification` (a ref to the TMF645 checkServiceQualification its place passed)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput,
+from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput, RefInputSerializer,
                           RelatedPartyInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
@@ -78,6 +79,10 @@ class ShoppingCartSerializer(TMFReadSerializer):
                     "productOfferingQualificationHref": href_for("tmf679", "productOfferingQualification",
                                                                  item.qualification_id, request) or None,
                     "@referredType": "ProductOfferingQualificationItem"}) if item.qualification_id else None,
+                "serviceQualification": ref_render(
+                    item.service_qualification_id, referred_type="CheckServiceQualification",
+                    href=href_for("tmf645", "checkServiceQualification", item.service_qualification_id, request)
+                    or None) if item.service_qualification_id else None,
                 "itemPrice": [cart_price_render(p, unit=True) for p in priced],
                 "itemTotalPrice": [cart_price_render(p) for p in priced],
                 "@type": "CartItem",
@@ -135,6 +140,7 @@ class CartItemInputSerializer(serializers.Serializer):
     productOffering = OfferingRefInputSerializer(required=False)
     product = ProductValueInputSerializer(required=False)
     productOfferingQualificationItem = QualificationItemRefInputSerializer(required=False)
+    serviceQualification = RefInputSerializer(required=False)
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -153,7 +159,8 @@ class CartItemInputSerializer(serializers.Serializer):
                 "characteristics": {c["name"]: c["value"] for c in characteristics},
                 "place_id": product["place"][0]["id"] if product.get("place") else "",
                 "qualification_id": qualification.get("productOfferingQualificationId") or "",
-                "qualification_item_id": qualification.get("id") or ""}
+                "qualification_item_id": qualification.get("id") or "",
+                "service_qualification_id": (values.get("serviceQualification") or {}).get("id") or ""}
 
 
 class ShoppingCartCreateSerializer(TMFInputSerializer):
