@@ -84,7 +84,7 @@ def billing_account_check(*, account_id: str, party_id: str) -> tuple[str, str |
 
 def qualification_check(*, qualification_id: str) -> str | None:
     """A given qualification must be known and not negative. Checked only where the qualification context
-    exposes `product_offering_qualification_get` (it is not part of docs/contracts.md yet)."""
+    exposes `product_offering_qualification_get` (docs/contracts.md, "Qualification")."""
     try:
         from apps.product_qualification import selectors as qualification
     except ImportError:

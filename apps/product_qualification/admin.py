@@ -6,7 +6,7 @@ from .models import EligibilityRule, ProductOfferingQualification, ProductOfferi
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(admin.ModelAdmin):
     list_display = ("offering_name", "kind", "required_offering_name", "segments", "max_quantity",
-                    "alternate_offering_name", "is_active")
+                    "excluded_offering_name", "alternate_offering_name", "is_active")
     list_filter = ("kind", "is_active")
 
 

@@ -20,3 +20,4 @@ class RuleKind(models.TextChoices):
     REQUIRES = "requires", "requires another offering (in the same request or already owned)"
     SEGMENT = "segment", "only for customers of these segments"
     QUANTITY = "quantity", "at most this many in one request"
+    EXCLUDES = "excludes", "never in the same request as another offering (either way round)"

@@ -9,6 +9,9 @@ RULES = [
      "alternate_offering_name": "Business Fiber 1 Gbps"},
     {"offering_name": "Mobile 20 GB plan", "kind": RuleKind.QUANTITY, "max_quantity": 5},
     {"offering_name": "IPTV Basic", "kind": RuleKind.QUANTITY, "max_quantity": 1},
+    # one fixed access per order: business and home broadband are never sold together
+    {"offering_name": "Business Fiber 1 Gbps", "kind": RuleKind.EXCLUDES,
+     "excluded_offering_name": "Home Broadband 500 Mbps"},
 ]
 
 

@@ -17,6 +17,7 @@ class EligibilityRule(models.Model):
     required_offering_name = models.CharField(max_length=200, blank=True, help_text="kind=requires")
     segments = models.JSONField(default=list, blank=True, help_text='kind=segment, e.g. ["business"]')
     max_quantity = models.PositiveIntegerField(null=True, blank=True, help_text="kind=quantity")
+    excluded_offering_name = models.CharField(max_length=200, blank=True, help_text="kind=excludes")
     alternate_offering_name = models.CharField(max_length=200, blank=True,
                                                help_text="proposed instead when the rule is not met")
     is_active = models.BooleanField(default=True)

@@ -1,8 +1,10 @@
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from apps.network.selectors import serving_element_capacity
 from apps.service_catalog.selectors import service_specification_activation
 
+from .choices import QualificationResult as R, TaskState as S
 from .feasibility import address_find, no_free_port_label, serving_element_at
 from .models import CheckServiceQualification, GeographicAddress, QueryServiceQualification
 
@@ -16,6 +18,22 @@ def check_service_qualification_get(*, qualification_id) -> CheckServiceQualific
         return check_service_qualification_list().filter(pk=qualification_id).first()
     except (ValueError, TypeError, Exception):  # malformed uuid → unknown
         return None
+
+
+def check_service_qualification_problem(*, qualification_id: str, owner_id) -> str | None:
+    """Why a check cannot be relied on now (None when it can): unknown (or another channel's), not done, expired,
+    or not qualified (an alternate is a proposal, not what was asked)."""
+    task = check_service_qualification_get(qualification_id=qualification_id)
+    if task is None or task.owner_id != owner_id:  # another channel's check is as good as unknown
+        return f"service qualification {qualification_id} is unknown"
+    if task.state != S.DONE:
+        return f"service qualification {qualification_id} is {task.state}, not done"
+    if task.expiration_date is not None and task.expiration_date <= timezone.now():
+        return f"service qualification {qualification_id} expired at {task.expiration_date.isoformat()}"
+    if task.qualification_result != R.QUALIFIED:
+        return f"service qualification {qualification_id} is {task.qualification_result or 'without result'}, " \
+               "not qualified"
+    return None
 
 
 def query_service_qualification_list() -> QuerySet[QueryServiceQualification]:

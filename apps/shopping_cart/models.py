@@ -50,6 +50,11 @@ class CartItem(models.Model):
     characteristics = models.JSONField(default=dict, blank=True)  # {name: value}
     # The installation address (product.place): a GeographicAddress id; checkout re-checks ports there.
     place_id = models.CharField(max_length=64, blank=True)
+    # The TMF679 qualification item this line passed (an extension: TMF663 v4 carts carry no such ref); checkout
+    # re-checks it and hands it to the product order.
+    qualification_id = models.CharField(max_length=64, blank=True)
+    qualification_item_id = models.CharField(max_length=100, blank=True)
+    service_qualification_id = models.CharField(max_length=64, blank=True)  # a TMF645 check the place passed
     # [{"name", "price_type", "recurring_period", "amount" (str), "currency", "tax_rate" (str)}]
     prices = models.JSONField(default=list, blank=True)
 

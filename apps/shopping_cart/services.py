@@ -7,7 +7,10 @@ from django.utils import timezone
 from apps.product_catalog.selectors import (product_offering_characteristics_errors, product_offering_get,
                                             product_offering_is_sellable)
 from apps.product_ordering.services import product_order_submit
-from apps.service_qualification.selectors import geographic_address_get, service_port_shortage
+from apps.product_qualification.selectors import (product_offering_eligibility,
+                                                  product_offering_qualification_item_problem)
+from apps.service_qualification.selectors import (check_service_qualification_problem, geographic_address_get,
+                                                  service_port_shortage)
 from bss.errors import Conflict, DomainError, NotFound
 from bss.events import event_emit
 from bss.fsm import transition_apply
@@ -28,16 +31,25 @@ def _emit(cart: ShoppingCart, event_type: str) -> None:
                payload=events.cart_payload(cart), owner_party_id=str(cart.owner_id or ""))
 
 
-def _resolve_item(item: dict, index: int) -> dict:
-    """Pin the offering version and snapshot its prices; refuse unknown offerings and bad characteristics."""
+def _resolve_item(item: dict, index: int, owner_id) -> dict:
+    """Pin the offering version and snapshot its prices; refuse unknown offerings, bad characteristics, and a
+    qualification reference that cannot be relied on."""
     where = f"cartItem[{index}]"
     row = {"item_id": str(item.get("item_id") or index + 1), "position": index, "action": item.get("action") or "add",
            "quantity": item.get("quantity") or 1, "characteristics": item.get("characteristics") or {},
-           "place_id": item.get("place_id") or ""}
+           "place_id": item.get("place_id") or "", "qualification_id": item.get("qualification_id") or "",
+           "qualification_item_id": item.get("qualification_item_id") or "",
+           "service_qualification_id": item.get("service_qualification_id") or ""}
     if row["place_id"] and geographic_address_get(address_id=row["place_id"]) is None:
         raise DomainError(f"{where}: place {row['place_id']} is not a known geographic address",
                           reference_error=f"{where}.product.place")
+    problem = _service_qualification_problem(row["service_qualification_id"], owner_id)
+    if problem:
+        raise DomainError(f"{where}: {problem}", reference_error=f"{where}.serviceQualification")
     if not item.get("offering_id"):
+        if row["qualification_id"]:
+            raise DomainError(f"{where}: a qualification reference needs a productOffering",
+                              reference_error=f"{where}.productOfferingQualificationItem")
         return {**row, "offering_id": "", "offering_version": "", "offering_name": "", "prices": []}
     offering = product_offering_get(offering_id=item["offering_id"], version=item.get("offering_version") or None)
     if offering is None:
@@ -50,15 +62,31 @@ def _resolve_item(item: dict, index: int) -> dict:
     errors = product_offering_characteristics_errors(offering=offering, values=row["characteristics"])
     if errors:
         raise DomainError(f"{where}: {'; '.join(errors)}", reference_error=f"{where}.product.productCharacteristic")
+    problem = _qualification_problem(row["qualification_id"], row["qualification_item_id"], offering.name, owner_id)
+    if problem:
+        raise DomainError(f"{where}: {problem}", reference_error=f"{where}.productOfferingQualificationItem")
     return {**row, "offering_id": str(offering.pk), "offering_version": offering.version,
             "offering_name": offering.name, "prices": price_snapshot(offering)}
+
+
+def _qualification_problem(qualification_id: str, item_id: str, offering_name: str, owner_id) -> str | None:
+    """The same check when an item enters the cart and at checkout: its qualification item must still hold."""
+    if not qualification_id:
+        return None
+    return product_offering_qualification_item_problem(qualification_id=qualification_id, item_id=item_id,
+                                                       offering_name=offering_name, owner_id=owner_id)
+
+
+def _service_qualification_problem(qualification_id: str, owner_id) -> str | None:
+    return check_service_qualification_problem(qualification_id=qualification_id, owner_id=owner_id) \
+        if qualification_id else None
 
 
 def _items_replace(cart: ShoppingCart, items: list[dict]) -> None:
     ids = [str(item.get("item_id") or index + 1) for index, item in enumerate(items)]
     if len(set(ids)) != len(ids):
         raise DomainError("cartItem ids must be unique", reference_error="cartItem")
-    rows = [_resolve_item(item, index) for index, item in enumerate(items)]
+    rows = [_resolve_item(item, index, cart.owner_id) for index, item in enumerate(items)]
     cart.items.all().delete()
     CartItem.objects.bulk_create([CartItem(cart=cart, **row) for row in rows])
 
@@ -114,28 +142,24 @@ def shopping_cart_delete(*, cart: ShoppingCart) -> None:
 
 
 def shopping_cart_item_problems(*, cart: ShoppingCart) -> list[str]:
-    """Why each item would not be accepted now ([] when all qualify): offering gone, no longer sellable at the pinned
-    version, characteristics no longer allowed, or (for an item with a place) no free access port at the element
-    that serves the place, as TMF645 would answer now."""
+    """Why each item would not be accepted now ([] when all qualify): TMF679's eligibility over the whole cart
+    (offering gone or no longer sellable at the pinned version, characteristics, requires / excludes / segment /
+    quantity rules, for the cart's customer), the item's TMF679 and TMF645 references, and (for an item with a place)
+    no free access port at the element that serves the place, as TMF645 would answer now."""
+    items = list(cart.items.all())
+    outcomes = product_offering_eligibility(items=items, customer_party_id=cart.customer_party_id)
     problems = []
-    for item in cart.items.all():
+    for item, outcome in zip(items, outcomes):
         label = f"cartItem {item.item_id} ({item.offering_name or item.offering_id or 'no offering'})"
-        if not item.offering_id:
-            problems.append(f"{label}: no product offering")
-            continue
-        offering = product_offering_get(offering_id=item.offering_id, version=item.offering_version or None)
-        if offering is None:
-            problems.append(f"{label}: offering version {item.offering_version} no longer exists")
-        elif item.action == "add" and not product_offering_is_sellable(offering=offering):
-            problems.append(f"{label}: offering version {offering.version} is no longer sellable "
-                            f"({offering.lifecycle_status})")
-        else:
-            problems.extend(f"{label}: {error}" for error in
-                            product_offering_characteristics_errors(offering=offering, values=item.characteristics))
-            shortage = service_port_shortage(address_id=item.place_id, service_specs=_service_specs(offering)) \
-                if item.place_id and item.action == "add" else None
-            if shortage:
-                problems.append(f"{label}: {shortage}")
+        found = [reason["label"] for reason in outcome["reasons"]]
+        found.append(_service_qualification_problem(item.service_qualification_id, cart.owner_id))
+        offering = outcome["offering"]
+        if offering is not None:
+            found.append(_qualification_problem(item.qualification_id, item.qualification_item_id, offering.name,
+                                                cart.owner_id))
+            if item.place_id and item.action == "add":
+                found.append(service_port_shortage(address_id=item.place_id, service_specs=_service_specs(offering)))
+        problems.extend(f"{label}: {problem}" for problem in found if problem)
     return problems
 
 
@@ -170,7 +194,7 @@ def shopping_cart_checkout(*, cart: ShoppingCart, external_id: str = "") -> Shop
         items=[{"item_id": item.item_id, "action": item.action, "quantity": item.quantity,
                 "offering_id": item.offering_id, "offering_version": item.offering_version,
                 "offering_name": item.offering_name, "characteristics": item.characteristics,
-                "place_id": item.place_id} for item in items])
+                "place_id": item.place_id, "qualification_id": item.qualification_id} for item in items])
     cart.product_order_id = str(order.pk)
     transition_apply(cart, "check_out", reason=f"product order {order.pk}",
                      update_fields=("product_order_id", "updated_at"), state_field="status")

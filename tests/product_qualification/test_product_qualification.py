@@ -8,8 +8,8 @@ from apps.parties.services import party_get_or_create
 from apps.product_catalog.services import product_offering_update
 from apps.product_inventory.services import product_upsert_from_order
 from apps.product_qualification import demo, selectors, services
-from apps.product_qualification.choices import TaskState as S
-from apps.product_qualification.models import ProductOfferingQualification
+from apps.product_qualification.choices import RuleKind, TaskState as S
+from apps.product_qualification.models import EligibilityRule, ProductOfferingQualification
 from bss.fsm import transition_history
 from bss.models import Delivery, OutboxEvent
 from bss.testing import assert_tmf_error, bearer, outbox_drain, post_json
@@ -116,6 +116,31 @@ def test_retired_offering_bad_characteristic_quantity_and_unknown(api, channel_a
         ("5", "unqualified", ["QUANTITY_EXCEEDED"], []), ("6", "unqualified", ["OFFERING_UNKNOWN"], []),
         ("7", "unqualified", ["OFFERING_MISSING"], [])]
     assert selectors.product_offering_qualification_get(qualification_id=body["id"]).is_valid_now is False
+
+
+def test_excluded_offerings_are_unqualified_together_either_way_round(api, channel_a, rules):
+    _, token = channel_a
+    fiber, broadband, iptv = rules.offering("Business Fiber 1 Gbps"), rules.offering("Home Broadband 500 Mbps"), \
+        rules.offering("IPTV Basic")
+    body = post_json(api, POQ, {"productOfferingQualificationItem": [item(fiber, "biz"), item(broadband, "home"),
+                                                                      item(iptv, "tv")]}, token).json()
+    assert (body["qualificationResult"], results(body)) == ("unqualified", [
+        ("biz", "unqualified", ["OFFERING_EXCLUDED"], []), ("home", "unqualified", ["OFFERING_EXCLUDED"], []),
+        ("tv", "qualified", [], [])])
+    labels = [i["eligibilityUnavailabilityReason"][0]["label"] for i in body["productOfferingQualificationItem"][:2]]
+    assert labels == ["Business Fiber 1 Gbps cannot be ordered together with Home Broadband 500 Mbps",
+                      "Home Broadband 500 Mbps cannot be ordered together with Business Fiber 1 Gbps"]
+    assert results(post_json(api, POQ, {"productOfferingQualificationItem": [item(fiber, "biz")]}, token).json()) \
+        == [("biz", "qualified", [], [])]
+
+
+def test_an_inactive_exclusion_does_not_apply(api, channel_a, rules):
+    _, token = channel_a
+    EligibilityRule.objects.filter(kind=RuleKind.EXCLUDES).update(is_active=False)
+    body = post_json(api, POQ, {"productOfferingQualificationItem": [
+        item(rules.offering("Business Fiber 1 Gbps"), "biz"), item(rules.offering("Home Broadband 500 Mbps"), "home")]},
+        token).json()
+    assert results(body) == [("biz", "qualified", [], []), ("home", "qualified", [], [])]
 
 
 def test_async_is_acknowledged_then_done(api, channel_a, rules, django_capture_on_commit_callbacks):

@@ -1,9 +1,11 @@
 """TMF663 ShoppingCart JSON ↔ the cart's domain attributes (the anti-corruption layer).
 
-Extensions beyond the v4.0.0 schema: `status` (active | checkedOut) and `productOrder` (the order checkout made)."""
+Extensions beyond the v4.0.0 schema: `status` (active | checkedOut), `productOrder` (the order checkout made) and
+`cartItem.productOfferingQualificationItem` (the TMF679 item the line passed, shaped as in TMF622 v4) and
+`cartItem.serviceQualification` (a ref to the TMF645 checkServiceQualification its place passed)."""
 from rest_framework import serializers
 
-from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput,
+from bss.api.refs import (CharacteristicInputSerializer, InstallationPlaceInput, RefInputSerializer,
                           RelatedPartyInputSerializer, characteristics_render, compact, ref_render)
 from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 
@@ -72,6 +74,15 @@ class ShoppingCartSerializer(TMFReadSerializer):
                     "place": [{"id": item.place_id, "role": INSTALLATION_ADDRESS,
                                "@referredType": "GeographicAddress"}] if item.place_id else None,
                     "@type": "Product"}) if item.characteristics or item.place_id else None,
+                "productOfferingQualificationItem": compact({
+                    "id": item.qualification_item_id, "productOfferingQualificationId": item.qualification_id,
+                    "productOfferingQualificationHref": href_for("tmf679", "productOfferingQualification",
+                                                                 item.qualification_id, request) or None,
+                    "@referredType": "ProductOfferingQualificationItem"}) if item.qualification_id else None,
+                "serviceQualification": ref_render(
+                    item.service_qualification_id, referred_type="CheckServiceQualification",
+                    href=href_for("tmf645", "checkServiceQualification", item.service_qualification_id, request)
+                    or None) if item.service_qualification_id else None,
                 "itemPrice": [cart_price_render(p, unit=True) for p in priced],
                 "itemTotalPrice": [cart_price_render(p) for p in priced],
                 "@type": "CartItem",
@@ -111,6 +122,16 @@ class ProductValueInputSerializer(InstallationPlaceInput):
     productCharacteristic = CharacteristicInputSerializer(many=True, required=False)
 
 
+class QualificationItemRefInputSerializer(serializers.Serializer):
+    """ProductOfferingQualificationItemRef (TMF622 v4): the item `id` within `productOfferingQualificationId`."""
+
+    id = serializers.CharField(max_length=100)
+    productOfferingQualificationId = serializers.CharField(max_length=64)
+    href = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
+    productOfferingQualificationHref = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                                             allow_null=True)
+
+
 class CartItemInputSerializer(serializers.Serializer):
     id = serializers.CharField(max_length=100, required=False)
     action = serializers.ChoiceField(choices=ItemAction.choices, required=False)
@@ -118,6 +139,8 @@ class CartItemInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["active", "saveForLater", "savedForLater"], required=False)
     productOffering = OfferingRefInputSerializer(required=False)
     product = ProductValueInputSerializer(required=False)
+    productOfferingQualificationItem = QualificationItemRefInputSerializer(required=False)
+    serviceQualification = RefInputSerializer(required=False)
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -129,11 +152,15 @@ class CartItemInputSerializer(serializers.Serializer):
         if len(set(names)) != len(names):
             raise serializers.ValidationError({"product": "characteristic names must be unique"})
         offering = values.get("productOffering") or {}
+        qualification = values.get("productOfferingQualificationItem") or {}
         return {"item_id": values.get("id") or "", "action": values.get("action") or ItemAction.ADD,
                 "quantity": values.get("quantity") or 1, "offering_id": offering.get("id") or "",
                 "offering_version": offering.get("version") or "",
                 "characteristics": {c["name"]: c["value"] for c in characteristics},
-                "place_id": product["place"][0]["id"] if product.get("place") else ""}
+                "place_id": product["place"][0]["id"] if product.get("place") else "",
+                "qualification_id": qualification.get("productOfferingQualificationId") or "",
+                "qualification_item_id": qualification.get("id") or "",
+                "service_qualification_id": (values.get("serviceQualification") or {}).get("id") or ""}
 
 
 class ShoppingCartCreateSerializer(TMFInputSerializer):

@@ -26,7 +26,10 @@ def _delete(*, instance, caller):
 @extend_schema(methods=["GET"], exclude=True)
 @extend_schema(
     methods=["POST"], summary="Check out a shopping cart",
-    description="Re-validates every item (offering version still sellable, characteristics still allowed) and "
+    description="Re-validates every item (offering version still sellable, characteristics still allowed, TMF679 "
+                "eligibility rules over the whole cart: requires, excludes, segment, quantity; the item's "
+                "productOfferingQualificationItem and serviceQualification still done, positive and unexpired; a "
+                "free port at its place) and "
                 "submits a TMF622 product order with the cart's items; the cart becomes `checkedOut` and its "
                 "`productOrder` names the order. Items that no longer qualify: 422 naming them, and no order is "
                 "created. A cart already checked out: 409. An expired or empty cart: 422.",
