@@ -324,13 +324,17 @@ def _characteristics_designed(item, activator) -> dict:
     return {**characteristics, SERVING_ELEMENT: element} if element else characteristics
 
 
-def _item_advance(order, item, items) -> None:
+def _run_jobs(item) -> dict:
+    return {(job.phase, job.step): job for job in item.jobs.filter(run=item.run)}
+
+
+def _item_advance(order, item, items, run_jobs: dict | None = None) -> None:
     """Enqueue the item's next step, or finish the item when none is left."""
     if item.state not in (I.IN_PROGRESS, I.COMPENSATING):
         return
     # One read of the run's jobs; the item's row lock makes the insert below race-free (and the unique
     # constraint on (item, run, phase, step) still guards it).
-    jobs = {(job.phase, job.step): job for job in item.jobs.filter(run=item.run)}
+    jobs = _run_jobs(item) if run_jobs is None else run_jobs
     upcoming = next((step for step in _plan(item)
                      if getattr(jobs.get((step.phase, step.name)), "state", None) != J.DONE), None)
     if upcoming is None:
@@ -469,15 +473,16 @@ def _step_timeout(item, job) -> float:
 def _step_done(order, item, items, job) -> None:
     if item.state == I.PENDING_EXTERNAL:
         transition_apply(item, "resume")
+    run_jobs = _run_jobs(item)  # read once for both below
     if job.phase == JobPhase.DO and item.service_id and job.operation == "apply":
-        _service_progress_after(item, job)
+        _service_progress_after(item, job, run_jobs)
     if item.state == I.IN_PROGRESS and order.cancel_requested:
         _item_compensate(order, item, items, outcome=Outcome.CANCELLED, error="order cancelled")
         return
-    _item_advance(order, item, items)
+    _item_advance(order, item, items, run_jobs)
 
 
-def _service_progress_after(item, job) -> None:
+def _service_progress_after(item, job, run_jobs: dict) -> None:
     """Write what the step configured to TMF638: reserved after the first step, inactive while configuring."""
     applied = job.response.get("applied") or {}
     activator = activator_for(activation=_activation_of(item))
@@ -489,7 +494,8 @@ def _service_progress_after(item, job) -> None:
             resources.append({"id": str(resource_id), "name": job.step, "type": step.resource})
     state = None
     if item.action == ItemAction.ADD:
-        first = not item.jobs.filter(run=item.run, phase=JobPhase.DO, state=J.DONE).exclude(pk=job.pk).exists()
+        first = not any(other.phase == JobPhase.DO and other.state == J.DONE and other.pk != job.pk
+                        for other in run_jobs.values())
         state = "reserved" if first else "inactive"
     inventory.service_progress(service_id=item.service_id, state=state, characteristics=applied,
                                supporting_resources=resources)
