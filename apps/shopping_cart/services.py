@@ -170,7 +170,7 @@ def _service_specs(offering) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def shopping_cart_checkout(*, cart: ShoppingCart, external_id: str = "") -> ShoppingCart:
+def shopping_cart_checkout(*, cart: ShoppingCart, external_id: str = "", billing_account_id: str = "") -> ShoppingCart:
     """Re-validate every item, then submit a product order through COM and link it to the cart.
 
     Refusals (422) name the items that no longer qualify; nothing is written then."""
@@ -190,7 +190,7 @@ def shopping_cart_checkout(*, cart: ShoppingCart, external_id: str = "") -> Shop
     order = product_order_submit(
         owner=cart.owner, external_id=external_id or f"shoppingCart:{cart.pk}",
         attributes={"description": f"checkout of shopping cart {cart.pk}", "customer_party_id": cart.customer_party_id,
-                    "related_parties": cart.related_parties},
+                    "related_parties": cart.related_parties, "billing_account_id": billing_account_id},
         items=[{"item_id": item.item_id, "action": item.action, "quantity": item.quantity,
                 "offering_id": item.offering_id, "offering_version": item.offering_version,
                 "offering_name": item.offering_name, "characteristics": item.characteristics,

@@ -142,6 +142,27 @@ def test_checkout_submits_a_product_order_and_links_it(api, channel_a, demo_cata
     assert_tmf_error(patch_merge(api, f"{CARTS}/{cart['id']}", {"cartItem": []}, token), 409)
 
 
+def test_checkout_bills_the_account_its_body_names(api, channel_a, demo_catalog):
+    _, token = channel_a
+    broadband = demo_catalog.offering("Home Broadband 500 Mbps")
+    billed, unbilled = (post_json(api, CARTS, {"cartItem": [item(broadband, id="bb")]}, token).json()
+                        for _ in range(2))
+    assert post_json(api, f"{CARTS}/{billed['id']}/checkout", {"billingAccount": {"id": "acct-7"}},
+                     token).status_code == 200
+    assert post_json(api, f"{CARTS}/{unbilled['id']}/checkout", {}, token).status_code == 200
+    assert sorted(ProductOrder.objects.values_list("external_id", "billing_account_id")) == sorted([
+        (f"shoppingCart:{billed['id']}", "acct-7"), (f"shoppingCart:{unbilled['id']}", "")])
+
+
+def test_checkout_with_a_malformed_billing_account_is_refused_and_orders_nothing(api, channel_a, demo_catalog):
+    _, token = channel_a
+    cart = post_json(api, CARTS, {"cartItem": [item(demo_catalog.offering("Home Broadband 500 Mbps"), id="bb")]},
+                     token).json()
+    assert_tmf_error(post_json(api, f"{CARTS}/{cart['id']}/checkout", {"billingAccount": "acct-7"}, token), 400)
+    assert ProductOrder.objects.count() == 0
+    assert api.get(f"{CARTS}/{cart['id']}", **bearer(token)).json()["status"] == "active"
+
+
 def test_checkout_refuses_an_offering_retired_since_it_was_added(api, channel_a, demo_catalog):
     _, token = channel_a
     broadband, voip = demo_catalog.offering("Home Broadband 500 Mbps"), demo_catalog.offering("VoIP Line")

@@ -198,6 +198,8 @@ class ShoppingCartUpdateSerializer(ShoppingCartCreateSerializer):
 
 
 class CheckoutInputSerializer(serializers.Serializer):
-    """Body of POST shoppingCart/{id}/checkout: optional externalId for the product order."""
+    """Body of POST shoppingCart/{id}/checkout: optional externalId and billingAccount for the product order (a
+    TMF663 v4 cart carries no billing account; without one the order waits `pending` for it)."""
 
     externalId = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    billingAccount = RefInputSerializer(required=False)

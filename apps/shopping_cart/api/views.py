@@ -30,7 +30,7 @@ def _delete(*, instance, caller):
                 "eligibility rules over the whole cart: requires, excludes, segment, quantity; the item's "
                 "productOfferingQualificationItem and serviceQualification still done, positive and unexpired; a "
                 "free port at its place) and "
-                "submits a TMF622 product order with the cart's items; the cart becomes `checkedOut` and its "
+                "submits a TMF622 product order with the cart's items (and the body's `billingAccount`, else the order waits `pending` for one); the cart becomes `checkedOut` and its "
                 "`productOrder` names the order. Items that no longer qualify: 422 naming them, and no order is "
                 "created. A cart already checked out: 409. An expired or empty cart: 422.",
     request=CheckoutInputSerializer, responses={200: ShoppingCartSerializer})
@@ -40,7 +40,8 @@ def checkout(self, request, pk=None):
     if request.method != "POST":
         raise MethodNotAllowed(request.method)
     data = self.validated_input(CheckoutInputSerializer, request.data or {})
-    cart = services.shopping_cart_checkout(cart=cart, external_id=data.get("externalId", ""))
+    cart = services.shopping_cart_checkout(cart=cart, external_id=data.get("externalId", ""),
+                                           billing_account_id=(data.get("billingAccount") or {}).get("id", ""))
     return Response(self.render(self.refetch(cart)))
 
 
