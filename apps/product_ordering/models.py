@@ -155,6 +155,15 @@ class ProductOrderItem(ConcurrentTransitionMixin, models.Model):
     def start(self):
         pass
 
+    # A part failed into fallout: the item waits for the operator (re-drive, or giving up).
+    @transition(field=state, source=I.IN_PROGRESS, target=I.HELD)
+    def hold(self):
+        pass
+
+    @transition(field=state, source=I.HELD, target=I.IN_PROGRESS)
+    def resume(self):
+        pass
+
     @transition(field=state, source=I.IN_PROGRESS, target=I.COMPLETED)
     def complete(self):
         pass
@@ -227,11 +236,16 @@ class ServiceItem(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         pass
 
-    @transition(field=state, source=SI.SUBMITTED, target=SI.COMPLETED)
+    # Failed into a fallout case: its outcome is the operator's (a re-drive completes it, giving up fails it).
+    @transition(field=state, source=SI.SUBMITTED, target=SI.HELD)
+    def hold(self):
+        pass
+
+    @transition(field=state, source=[SI.SUBMITTED, SI.HELD], target=SI.COMPLETED)
     def complete(self):
         pass
 
-    @transition(field=state, source=SI.SUBMITTED, target=SI.FAILED)
+    @transition(field=state, source=[SI.SUBMITTED, SI.HELD], target=SI.FAILED)
     def fail(self):
         pass
 
@@ -239,7 +253,7 @@ class ServiceItem(ConcurrentTransitionMixin, models.Model):
     def retry(self):
         self.error = ""
 
-    @transition(field=state, source=[SI.PLANNED, SI.SUBMITTED], target=SI.CANCELLED)
+    @transition(field=state, source=[SI.PLANNED, SI.SUBMITTED, SI.HELD], target=SI.CANCELLED)
     def cancel(self):
         pass
 

@@ -3,6 +3,7 @@ activation, which takes the access port at the element that serves the address (
 import pytest
 
 from apps.fallout.models import FalloutCase
+from apps.fallout.services import fallout_case_cancel
 from apps.network.adapters import adapter_for
 from apps.network.models import ObservedConfig, PortAllocation
 from apps.network.selectors import serving_element_capacity
@@ -133,6 +134,12 @@ def test_a_full_element_fails_the_order_at_reserve_port_with_one_fallout_case(co
     take_the_port("OLT-NEU-01")
     assert free_ports("OLT-NEU-01") == 0
     order = order_and_drive(com, activation["Neustadt"])
+    # The failure went to fallout: COM holds the order for the operator, who gives up (no port to be had).
+    assert states(order) == ("held", {"1": "held"})
+    assert Product.objects.count() == 0
+    fallout_case_cancel(case_id=FalloutCase.objects.get().pk, actor="olga", reason="Neustadt has no free port")
+    drive()
+    order = ProductOrder.objects.get(pk=order.pk)
     assert states(order) == ("failed", {"1": "failed"})
     fibre = fibre_service_item(order)
     assert fibre.state == "failed"
