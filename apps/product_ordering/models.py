@@ -62,6 +62,28 @@ class ProductOrder(ConcurrentTransitionMixin, TMFTyped):
     def __str__(self):
         return f"ProductOrder {self.pk} ({self.state})"
 
+    # Drawn under the diagram in docs/state-machines.md (manage.py fsm_diagrams).
+    state_machine_notes = {"state": """\
+**held: a part is in fallout.** When activation fails a service order item into a fallout case (the item's
+`ServiceOrderItemStateChangeEvent` says `"fallout": true`), COM holds that service item (`submitted → held`), its
+order item (`inProgress → held`) and the order (`inProgress → held`, `stateChangeReason`/`state_reasons` naming
+the part), and emits `ProductOrderStateChangeEvent` as usual. Nothing is compensated or retried meanwhile; other
+items carry on. The order stays held while any item is held.
+- **The operator gets it done** (re-drive, skip step): the part's later `completed` completes it; the item and
+  the order resume (`held → inProgress`) and settle as usual (→ `completed`, TMF637 product `active`). Parts that
+  activation failed only because they relied on the held one are planned again and submitted as a new service
+  order (attempt + 1).
+- **The operator gives up**: the case resolved or cancelled by an operator (`FalloutCaseStateChangeEvent` with
+  an actor other than `system`), or the part ending failed without a case or cancelled: the part fails, the item
+  and the order resume and COM's normal rule applies (compensate the other parts, `failed`; `partial` when the
+  part is optional). That failure is not retried.
+- **Cancel order** from the case: a held order can be cancelled (`held → assessingCancellation`); held parts are
+  cancelled, completed ones compensated.
+- The stalled-order sweeper leaves a held order alone while a fallout case names it (or its held service order);
+  a held order without one is filed as `order_stalled`.
+- Replayed outcomes change nothing: a held part hearing its failure again (the item's event, or the service
+  order's) stays held."""}
+
     # --- transitions: they set this row's fields only; services save, log and emit ---
     @transition(field=state, source=O.ACKNOWLEDGED, target=O.PENDING)
     def await_information(self):
