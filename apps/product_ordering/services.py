@@ -374,7 +374,7 @@ def service_item_release(*, service_order_id: str, key: str, reason: str = "") -
 def _collateral_replan(item: ProductOrderItem, completed: ServiceItem) -> None:
     """Activation failed (without a case) the parts relying on a part that went to fallout. Now that the
     operator got that part done, they are planned again and submitted when the item resumes."""
-    others = [s for s in item.service_items.select_for_update(of=("self",)).exclude(pk=completed.pk)]
+    others = list(item.service_items.select_for_update(of=("self",)).exclude(pk=completed.pk))
     waiting_for = {completed.key}
     found = True
     while found:  # what relies on it, directly or through another such part
