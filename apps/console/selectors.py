@@ -160,8 +160,9 @@ def service_side_by_side(*, service_id) -> dict | None:
 
 
 def product_order_ended(*, order_id) -> str:
-    """The state of a product order COM has ended ("" while it runs, or when there is none): COM takes no outcome
-    after that, so re-driving its activation finishes the service but not the order (docs/operations.md)."""
+    """The state of a product order COM has ended ("" while it runs or is held, or when there is none): COM takes
+    no outcome after that, so acting on its activation finishes the service but not the order. An order whose part
+    went to fallout is held instead, and waits for the operator (docs/operations.md)."""
     from apps.product_ordering.choices import ORDER_TERMINAL
 
     order = ordering_selectors.product_order_get(order_id=order_id) if order_id else None

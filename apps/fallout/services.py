@@ -79,7 +79,7 @@ def _transition(case: FalloutCase, transition: str, *, actor: str, reason: str, 
     transition_apply(case, transition, actor=actor, reason=reason, update_fields=(*update_fields, "updated_at"),
                      **kwargs)
     event_emit(event_type=events.FALLOUT_CASE_STATE_CHANGE, resource_type=events.RESOURCE_TYPE,
-               resource_id=case.pk, payload=events.fallout_case_payload(case))
+               resource_id=case.pk, payload=events.fallout_case_payload(case, actor=actor))
     return case
 
 

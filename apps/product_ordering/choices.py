@@ -53,6 +53,7 @@ class ServiceItemState(models.TextChoices):
 
     PLANNED = "planned"
     SUBMITTED = "submitted"
+    HELD = "held"  # activation failed it into a fallout case: an operator re-drives it or gives up
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"

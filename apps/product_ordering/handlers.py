@@ -1,5 +1,6 @@
 """Subscribers: our own intake events and activation's outcomes (queue "orders"), and reconciliation's drift on
 what our orders built (queue "default": a wave of drift must not queue ahead of orders). All idempotent."""
+from apps.fallout.events import FALLOUT_CASE_STATE_CHANGE
 from apps.reconciliation.events import DRIFT_DETECTED, DRIFT_SETTLED
 from bss.events import subscriber
 
@@ -21,7 +22,7 @@ def record_service_order_item_outcome(event):
     payload = event.payload
     services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=payload.get("key") or "",
                                           state=payload.get("state") or "", service_id=payload.get("service_id"),
-                                          error=payload.get("error"))
+                                          error=payload.get("error"), fallout=bool(payload.get("fallout")))
 
 
 # TMF641 order states after which no item changes any more.
@@ -36,7 +37,22 @@ def record_service_order_outcome(event):
     for item in payload.get("items") or []:
         services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=item.get("key") or "",
                                               state=item.get("state") or "", service_id=item.get("service_id"),
-                                              error=item.get("error"))
+                                              error=item.get("error"), fallout=bool(item.get("fallout")))
+
+
+def _operator_closed_activation_case(payload) -> bool:
+    """An operator resolved or cancelled a case about an activation item (the system resolves it when the item
+    completes: that outcome reaches COM as the item's own event)."""
+    return (payload.get("source") == "activation" and payload.get("state") in ("resolved", "cancelled")
+            and payload.get("actor") not in ("", None, "system") and bool(payload.get("service_order_id")))
+
+
+@subscriber(FALLOUT_CASE_STATE_CHANGE, queue="orders", when=_operator_closed_activation_case)
+def release_held_service_item(event):
+    """The operator gave up on a part COM holds for them: COM ends the order by its normal rules."""
+    payload = event.payload
+    services.service_item_release(service_order_id=payload["service_order_id"], key=payload.get("item_key") or "",
+                                  reason=payload.get("resolution") or payload["state"])
 
 
 @subscriber(DRIFT_DETECTED, DRIFT_SETTLED, queue="default")

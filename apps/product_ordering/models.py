@@ -62,6 +62,28 @@ class ProductOrder(ConcurrentTransitionMixin, TMFTyped):
     def __str__(self):
         return f"ProductOrder {self.pk} ({self.state})"
 
+    # Drawn under the diagram in docs/state-machines.md (manage.py fsm_diagrams).
+    state_machine_notes = {"state": """\
+**held: a part is in fallout.** When activation fails a service order item into a fallout case (the item's
+`ServiceOrderItemStateChangeEvent` says `"fallout": true`), COM holds that service item (`submitted → held`), its
+order item (`inProgress → held`) and the order (`inProgress → held`, `stateChangeReason`/`state_reasons` naming
+the part), and emits `ProductOrderStateChangeEvent` as usual. Nothing is compensated or retried meanwhile; other
+items carry on. The order stays held while any item is held.
+- **The operator gets it done** (re-drive, skip step): the part's later `completed` completes it; the item and
+  the order resume (`held → inProgress`) and settle as usual (→ `completed`, TMF637 product `active`). Parts that
+  activation failed only because they relied on the held one are planned again and submitted as a new service
+  order (attempt + 1).
+- **The operator gives up**: the case resolved or cancelled by an operator (`FalloutCaseStateChangeEvent` with
+  an actor other than `system`), or the part ending failed without a case or cancelled: the part fails, the item
+  and the order resume and COM's normal rule applies (compensate the other parts, `failed`; `partial` when the
+  part is optional). That failure is not retried.
+- **Cancel order** from the case: a held order can be cancelled (`held → assessingCancellation`); held parts are
+  cancelled, completed ones compensated.
+- The stalled-order sweeper leaves a held order alone while a fallout case names it (or its held service order);
+  a held order without one is filed as `order_stalled`.
+- Replayed outcomes change nothing: a held part hearing its failure again (the item's event, or the service
+  order's) stays held."""}
+
     # --- transitions: they set this row's fields only; services save, log and emit ---
     @transition(field=state, source=O.ACKNOWLEDGED, target=O.PENDING)
     def await_information(self):
@@ -155,6 +177,15 @@ class ProductOrderItem(ConcurrentTransitionMixin, models.Model):
     def start(self):
         pass
 
+    # A part failed into fallout: the item waits for the operator (re-drive, or giving up).
+    @transition(field=state, source=I.IN_PROGRESS, target=I.HELD)
+    def hold(self):
+        pass
+
+    @transition(field=state, source=I.HELD, target=I.IN_PROGRESS)
+    def resume(self):
+        pass
+
     @transition(field=state, source=I.IN_PROGRESS, target=I.COMPLETED)
     def complete(self):
         pass
@@ -227,11 +258,16 @@ class ServiceItem(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         pass
 
-    @transition(field=state, source=SI.SUBMITTED, target=SI.COMPLETED)
+    # Failed into a fallout case: its outcome is the operator's (a re-drive completes it, giving up fails it).
+    @transition(field=state, source=SI.SUBMITTED, target=SI.HELD)
+    def hold(self):
+        pass
+
+    @transition(field=state, source=[SI.SUBMITTED, SI.HELD], target=SI.COMPLETED)
     def complete(self):
         pass
 
-    @transition(field=state, source=SI.SUBMITTED, target=SI.FAILED)
+    @transition(field=state, source=[SI.SUBMITTED, SI.HELD], target=SI.FAILED)
     def fail(self):
         pass
 
@@ -239,7 +275,7 @@ class ServiceItem(ConcurrentTransitionMixin, models.Model):
     def retry(self):
         self.error = ""
 
-    @transition(field=state, source=[SI.PLANNED, SI.SUBMITTED], target=SI.CANCELLED)
+    @transition(field=state, source=[SI.PLANNED, SI.SUBMITTED, SI.HELD], target=SI.CANCELLED)
     def cancel(self):
         pass
 

@@ -50,6 +50,18 @@ def service_orders_running(*, order: ProductOrder) -> list[str]:
     return sorted(set(ids))
 
 
+def service_item_held(*, service_order_id: str, key: str) -> ServiceItem | None:
+    """The part activation ran as (service order, item key), while it is held for an operator."""
+    return (ServiceItem.objects.select_related("order_item")
+            .filter(service_order_id=str(service_order_id), key=key, state=ServiceItemState.HELD).first())
+
+
+def service_order_ids_held(*, order: ProductOrder) -> list[str]:
+    ids = (ServiceItem.objects.filter(order_item__order=order, state=ServiceItemState.HELD)
+           .values_list("service_order_id", flat=True))
+    return sorted(set(ids))
+
+
 def service_items_of(*, order: ProductOrder) -> QuerySet[ServiceItem]:
     return ServiceItem.objects.filter(order_item__order=order).select_related("order_item", "rule")
 
@@ -57,6 +69,7 @@ def service_items_of(*, order: ProductOrder) -> QuerySet[ServiceItem]:
 def product_order_ids_stalled(*, before) -> list:
     return list(ProductOrder.objects.filter(
         # Acknowledged too: an order whose validation keeps failing must not wait unseen.
-        state__in=[OrderState.ACKNOWLEDGED, OrderState.IN_PROGRESS, OrderState.PENDING_CANCELLATION,
+        # Held too: the sweep skips a held order that a fallout case already names.
+        state__in=[OrderState.ACKNOWLEDGED, OrderState.IN_PROGRESS, OrderState.HELD, OrderState.PENDING_CANCELLATION,
                    OrderState.ASSESSING_CANCELLATION],
         last_progress_at__lt=before, fallout_requested_at__isnull=True).values_list("pk", flat=True)[:500])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.fallout import selectors as fallout_selectors
 from apps.product_inventory import selectors as inventory_selectors
 from apps.product_inventory import services as inventory
 
@@ -306,10 +307,13 @@ def is_transient(error) -> bool:
 
 
 def service_order_outcome_record(*, external_id: str, key: str, state: str, service_id: str | None = "",
-                                 error=None) -> ProductOrder | None:
+                                 error=None, fallout: bool = False) -> ProductOrder | None:
     """An activation outcome for one service order item: move COM's service item and recompute the order.
 
-    Idempotent: outcomes for a service item not awaiting one (replays, superseded attempts) change nothing."""
+    A failure activation filed as a fallout case (`fallout`) holds the service item for the operator instead:
+    a later `completed` (re-drive, skip step) completes it, any other end (failed without a case, cancelled)
+    is the operator giving up and fails it. Idempotent: outcomes for a service item not awaiting one
+    (replays, superseded attempts) change nothing."""
     submission = selectors.submission_by_external_id(external_id=external_id)
     if submission is None:
         return None  # not one of COM's service orders
@@ -319,21 +323,69 @@ def service_order_outcome_record(*, external_id: str, key: str, state: str, serv
         service_item = item.service_items.select_for_update(of=("self",)).filter(key=key).first()
         submission.remote_state = state
         submission.save(update_fields=["remote_state"])
-        if service_item is None or service_item.state != ServiceItemState.SUBMITTED \
+        if service_item is None or service_item.state not in (ServiceItemState.SUBMITTED, ServiceItemState.HELD) \
                 or submission.attempt != item.attempts:
             return order
         transition = {"completed": "complete", "failed": "fail", "rejected": "fail", "cancelled": "cancel"}.get(state)
+        if transition == "fail" and fallout and state == "failed":
+            if service_item.state == ServiceItemState.HELD:
+                return order  # a replay, or the re-driven item failed into its case again: still the operator's
+            transition = "hold"
         if transition is None:
             order.last_progress_at = timezone.now()
             order.save(update_fields=["last_progress_at"])
             return order
+        was_held = service_item.state == ServiceItemState.HELD
         service_item.service_id = service_id or service_item.service_id
-        service_item.error = _error_text(error) if transition == "fail" else ""
+        service_item.error = _error_text(error) if transition in ("fail", "hold") else ""
         _service_item_move(service_item, transition, reason=service_item.error or state)
+        if was_held and transition == "complete":
+            _collateral_replan(item, service_item)
         order.last_progress_at = timezone.now()
         order.save(update_fields=["last_progress_at"])
         product_order_recompute_state(order=order)
     return order
+
+
+GIVEN_UP = "the operator gave up in fallout:"
+
+
+def service_item_release(*, service_order_id: str, key: str, reason: str = "") -> ProductOrder | None:
+    """The operator gave up on a held part (its fallout case resolved or cancelled by hand, not by the part
+    completing): it fails, and the order settles by the normal rules (compensate, failed or partial).
+    Idempotent: a part no longer held changes nothing."""
+    service_item = selectors.service_item_held(service_order_id=service_order_id, key=key)
+    if service_item is None:
+        return None
+    with service_atomic():
+        order = _lock_order(service_item.order_item.order_id)
+        ProductOrderItem.objects.select_for_update(of=("self",)).get(pk=service_item.order_item_id)
+        service_item = ServiceItem.objects.select_for_update(of=("self",)).get(pk=service_item.pk)
+        if service_item.state != ServiceItemState.HELD:
+            return order
+        service_item.error = f"{GIVEN_UP} {reason or 'no reason given'}; it had failed with: {service_item.error}"[:2000]
+        _service_item_move(service_item, "fail", reason=service_item.error[:500])
+        order.last_progress_at = timezone.now()
+        order.save(update_fields=["last_progress_at"])
+        product_order_recompute_state(order=order)
+    return order
+
+
+def _collateral_replan(item: ProductOrderItem, completed: ServiceItem) -> None:
+    """Activation failed (without a case) the parts relying on a part that went to fallout. Now that the
+    operator got that part done, they are planned again and submitted when the item resumes."""
+    others = list(item.service_items.select_for_update(of=("self",)).exclude(pk=completed.pk))
+    waiting_for = {completed.key}
+    found = True
+    while found:  # what relies on it, directly or through another such part
+        found = False
+        for service_item in others:
+            if (service_item.state in (ServiceItemState.FAILED, ServiceItemState.CANCELLED)
+                    and service_item.key not in waiting_for and set(service_item.relies_on) & waiting_for
+                    and not service_item.error.startswith(GIVEN_UP)):
+                waiting_for.add(service_item.key)
+                _service_item_move(service_item, "retry", reason=f"{completed.key} completed after fallout")
+                found = True
 
 
 def _error_text(error) -> str:
@@ -356,6 +408,23 @@ def _item_settle(order: ProductOrder, item: ProductOrderItem, cancelling: bool) 
     """Derive an in-progress item's outcome from its service items: wait, retry, compensate and fail, complete,
     or (during cancellation) undo and cancel. True when the item reached a terminal state."""
     service_items = list(item.service_items.select_for_update(of=("self",)))
+    held = [s for s in service_items if s.state == ServiceItemState.HELD]
+    if held and not cancelling:
+        # A part is in fallout: nothing is compensated or retried while the operator may still re-drive it.
+        error = "; ".join(f"{s.service_spec_id}: {s.error} (in fallout)" for s in held)[:2000]
+        if item.state == ItemState.IN_PROGRESS:
+            item.error = error
+            _item_move(item, "hold", reason=f"awaiting an operator: {error}"[:500])
+        elif item.error != error:
+            item.error = error
+            item.save(update_fields=["error"])
+        return False
+    if item.state == ItemState.HELD and not cancelling:
+        item.error = ""
+        _item_move(item, "resume", reason="the operator settled the part in fallout")
+        if any(s.state == ServiceItemState.PLANNED for s in service_items):
+            _submit(order, item)  # the parts that failed only because they relied on the held one
+            return _item_settle(order, item, cancelling)
     if any(s.state == ServiceItemState.SUBMITTED for s in service_items):
         return False  # outcomes of this attempt still to come
     completed = [s for s in service_items if s.state == ServiceItemState.COMPLETED]
@@ -363,12 +432,13 @@ def _item_settle(order: ProductOrder, item: ProductOrderItem, cancelling: bool) 
     if cancelling:
         _compensate(order, completed, reason="order cancelled")
         for service_item in service_items:
-            if service_item.state == ServiceItemState.PLANNED:
+            if service_item.state in (ServiceItemState.PLANNED, ServiceItemState.HELD):
                 _service_item_move(service_item, "cancel", reason="order cancelled")
         _item_move(item, "cancel", reason="order cancelled")
         return True
     # A transient failure is retried with what activation cancelled because of it (parts relying on it).
-    transient = [s for s in failed if s.state == ServiceItemState.FAILED and is_transient(s.error)]
+    transient = [s for s in failed if s.state == ServiceItemState.FAILED and is_transient(s.error)
+                 and not s.error.startswith(GIVEN_UP)]  # the operator's decision is not retried
     collateral = [s for s in failed if s.state == ServiceItemState.CANCELLED]
     if transient and len(transient) + len(collateral) == len(failed) and item.attempts <= max_retries():
         for service_item in failed:
@@ -395,13 +465,13 @@ def product_order_recompute_state(*, order: ProductOrder, items: list[ProductOrd
     if items is None:
         items = list(order.items.select_for_update(of=("self",)))
     cancelling = order.state in (OrderState.ASSESSING_CANCELLATION, OrderState.PENDING_CANCELLATION)
-    if order.state not in (OrderState.IN_PROGRESS, OrderState.PENDING_CANCELLATION):
+    if order.state not in (OrderState.IN_PROGRESS, OrderState.HELD, OrderState.PENDING_CANCELLATION):
         return order.state
     progressing = True
     while progressing:
         progressing = False
         for item in items:
-            if item.state == ItemState.IN_PROGRESS and _item_settle(order, item, cancelling):
+            if item.state in (ItemState.IN_PROGRESS, ItemState.HELD) and _item_settle(order, item, cancelling):
                 progressing = True
         if cancelling:
             for item in items:
@@ -409,6 +479,8 @@ def product_order_recompute_state(*, order: ProductOrder, items: list[ProductOrd
                     _cancel_settled_item(order, item)
         elif _advance(order, items):
             progressing = True
+    if not cancelling and _order_hold_or_resume(order, items):
+        return order.state
     if any(item.state not in ITEM_TERMINAL for item in items):
         return order.state
     if cancelling:
@@ -427,6 +499,26 @@ def product_order_recompute_state(*, order: ProductOrder, items: list[ProductOrd
         _order_move(order, "complete")
     _products_record(order, items)
     return order.state
+
+
+def _order_hold_or_resume(order: ProductOrder, items: list[ProductOrderItem]) -> bool:
+    """held while any item is held (a part of it is in fallout), in progress again once none is.
+    True while the order stays held."""
+    held = [item for item in items if item.state == ItemState.HELD]
+    if held:
+        reasons = [f"item {i.item_id}: {i.error}" for i in held]
+        if order.state == OrderState.IN_PROGRESS:
+            order.state_reasons = reasons
+            _order_move(order, "hold", reason=f"awaiting an operator: {'; '.join(reasons)}"[:500])
+        elif order.state_reasons != reasons:  # another item went to fallout while held
+            order.state_reasons = reasons
+            order.save(update_fields=["state_reasons", "updated_at"])
+            _emit(order, events.PRODUCT_ORDER_ATTRIBUTE_VALUE_CHANGE, changed=["state_reasons"])
+        return True
+    if order.state == OrderState.HELD:
+        order.state_reasons = []
+        _order_move(order, "resume", reason="no part awaits an operator any more")
+    return False
 
 
 def _cancel_settled_item(order: ProductOrder, item: ProductOrderItem) -> None:
@@ -552,6 +644,8 @@ def product_order_sweep_stalled(*, now=None) -> int:
             order = selectors.product_order_lock(order_id=order_id, skip_locked=True)
             if order is None or order.fallout_requested_at is not None or order.last_progress_at >= deadline:
                 continue
+            if order.state == OrderState.HELD and _in_fallout(order):
+                continue  # the operator already has its case: the order waits for them, it is not stalled
             order.fallout_requested_at = now
             order.save(update_fields=["fallout_requested_at"])
             event_emit(event_type=events.FALLOUT_REQUESTED, resource_type="productOrder", resource_id=order.pk,
@@ -561,6 +655,13 @@ def product_order_sweep_stalled(*, now=None) -> int:
                            state=order.state, last_progress_at=order.last_progress_at.isoformat()))
             count += 1
     return count
+
+
+def _in_fallout(order: ProductOrder) -> bool:
+    if fallout_selectors.fallout_case_list_active_for(product_order_id=str(order.pk)).exists():
+        return True
+    return any(fallout_selectors.fallout_case_list_active_for(service_order_id=service_order_id).exists()
+               for service_order_id in selectors.service_order_ids_held(order=order))
 
 
 # --- drift on what an order built -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """TMF641 events (hub) and the domain events COM, the inventories and fallout listen to (docs/contracts.md)."""
-from .choices import ITEM_STABLE
+from .choices import ITEM_STABLE, ItemState, JobState
 
 API = "tmf641"
 ORDER = "serviceOrder"
@@ -21,8 +21,15 @@ ITEM_STATE_CHANGE = "ServiceOrderItemStateChangeEvent"
 FALLOUT_REQUESTED = "FalloutRequested"
 
 
+def item_in_fallout(item) -> bool:
+    """A failed item whose run has a failed step job: _step_failed asked for a fallout case about it, so an
+    operator may still re-drive or skip the step. COM holds the product order instead of ending it."""
+    return item.state == ItemState.FAILED and item.jobs.filter(run=item.run, state=JobState.FAILED).exists()
+
+
 def item_facts(item) -> dict:
-    return {"key": item.key, "state": item.state, "service_id": item.service_id or None, "error": item.error or None}
+    return {"key": item.key, "state": item.state, "service_id": item.service_id or None, "error": item.error or None,
+            "fallout": item_in_fallout(item)}
 
 
 def order_payload(order, items) -> dict:

@@ -1,6 +1,6 @@
 """An operator in a real browser, on a real TMF622 order: the demo channel orders a VoIP line while the softswitch
-refuses every call; the operator logs in, finds the failed activation in the worklist, clears the simulator fault,
-re-drives, and follows it on the product order's timeline. Screenshots of real data go to docs/screenshots/."""
+refuses every call, so COM holds the order (TMF622 `held`); the operator logs in, finds the failed activation in the
+worklist, clears the simulator fault, re-drives, and follows the order to `completed` on its timeline. Screenshots of real data go to docs/screenshots/."""
 import os
 from pathlib import Path
 
@@ -56,7 +56,7 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     user.save()
     network_sim_fail(platform="voip_softswitch", rate=1.0, mode="reject")
     order_id = product_order_post(demo_catalog, "VoIP Line", {"codec": "G.722"})
-    eventually(lambda: product_order_state(order_id) == "failed", timeout=60, message="product order did not fail")
+    eventually(lambda: product_order_state(order_id) == "held", timeout=60, message="product order was not held")
     case = eventually(lambda: FalloutCase.objects.filter(product_order_id=order_id).first(), timeout=15)
     assert (case.source, case.kind, case.state) == ("activation", "stepFailed", "open")
 
@@ -68,17 +68,17 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/console/")
     assert page.inner_text("h1") == "Dashboard"
-    assert page.inner_text("#orders-by-state .bars").split() == ["failed", "1"]
+    assert page.inner_text("#orders-by-state .bars").split() == ["held", "1"]
 
     # The worklist shows the open case; the operator opens it.
     page.click("text=Fallout")
     row = page.locator(f"tr[data-case='{case.pk}']")
     assert "stepFailed" in row.inner_text() and "allocate_number on voip_softswitch" in row.inner_text()
-    assert row.locator(f"a[href='/console/orders/{order_id}/']").count() == 1  # the failed product order
+    assert row.locator(f"a[href='/console/orders/{order_id}/']").count() == 1  # the held product order
     page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
     row.locator("td").first.locator("a").click()
     assert page.inner_text("#case-state") == "open"
-    assert page.inner_text("#order-ended").startswith("The product order is already failed")
+    assert page.locator("#order-ended").count() == 0  # COM waits for the operator: the order has not ended
 
     # Clear the simulator fault, then re-drive with a reason.
     page.click("text=Network")
@@ -92,6 +92,8 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     eventually(lambda: service_order_state(case.service_order_id) == "completed", timeout=30,
                message="service order did not complete after the re-drive")
     eventually(lambda: FalloutCase.objects.filter(pk=case.pk, state="resolved").exists(), timeout=15)
+    eventually(lambda: product_order_state(order_id) == "completed", timeout=30,
+               message="product order did not complete after the re-drive")
     page.goto(f"{live_server.url}/console/fallout/{case.pk}/")
     assert page.inner_text("#case-state") == "resolved"
 
@@ -100,9 +102,10 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     timeline = page.inner_text("#timeline")
     assert "redrive: failed → inProgress\tolga\tsoftswitch answers again" in timeline
     assert "complete: inProgress → completed" in timeline and "FalloutCaseCreateEvent" in timeline
+    assert "hold: inProgress → held" in timeline and "resume: held → inProgress" in timeline
     assert page.locator(f"a[href='/console/service-orders/{case.service_order_id}/']").count() == 1
-    # COM ended the order when the line failed and takes no outcome after that (docs/operations.md, known gap).
-    assert page.inner_text("#order-state") == "failed"
+    # COM held the order while the line was in fallout and completed it on the re-driven outcome.
+    assert page.inner_text("#order-state") == "completed"
     page.screenshot(path=str(SHOTS / "timeline.png"), full_page=True)
 
     # The network changes behind our back: a config change (reconciliation repairs it), then a degradation
@@ -121,7 +124,7 @@ def test_operator_redrives_a_failed_product_order_from_the_worklist(celery_worke
     assert page.inner_text("#side-by-side")
     page.screenshot(path=str(SHOTS / "service.png"), full_page=True)
     page.goto(f"{live_server.url}/console/")
-    assert page.inner_text("#orders-by-state .bars").split() == ["failed", "1"]
+    assert page.inner_text("#orders-by-state .bars").split() == ["completed", "1"]
     page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
 
 

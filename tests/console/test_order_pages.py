@@ -113,6 +113,9 @@ def test_timeline_shows_the_operators_redrive_of_a_failed_activation_with_who_an
     network_sim_reset()
     fallout_case_redrive(case_id=case.pk, actor="olga", reason="softswitch answers again")
     drive()
+    from apps.product_ordering.selectors import product_order_get
+
+    assert product_order_get(order_id=placed_order).state == "completed"  # held meanwhile, completed by the re-drive
 
     response = operator_client.get(f"/console/orders/{placed_order}/")
 

@@ -225,21 +225,30 @@ def test_worklist_links_each_case_to_its_order(operator_client):
     assert order_cell(drift) == ""
 
 
-def test_case_page_warns_when_com_has_already_ended_the_product_order(operator_client, demo_catalog):
+def test_case_page_warns_only_when_com_has_already_ended_the_product_order(operator_client, demo_catalog):
+    from apps.fallout.services import fallout_case_cancel
     from apps.network.services import network_sim_fail
+    from apps.product_ordering.selectors import product_order_get
     from tests.fallout.scenarios import platforms_answer_at_once, product_order_post
     from tests.service_ordering.activation import drive
 
     platforms_answer_at_once()
     network_sim_fail(platform="voip_softswitch", rate=1.0, mode="reject")
-    ended = product_order_post(demo_catalog, "VoIP Line", {"codec": "G.722"})
-    drive()  # the line fails, COM fails the order, activation asks for a case
-    on_ended = FalloutCase.objects.get(product_order_id=ended)
-    on_running = open_case(product_order_id=product_order_post(demo_catalog, "VoIP Line", {"codec": "G.711"}))
+    order_id = product_order_post(demo_catalog, "VoIP Line", {"codec": "G.722"})
+    drive()  # the line fails into a case: COM holds the order for the operator
+    on_held = FalloutCase.objects.get(product_order_id=order_id)
+    assert product_order_get(order_id=order_id).state == "held"
+    held = operator_client.get(f"/console/fallout/{on_held.pk}/").content.decode()
+    # The operator gives up: COM fails the order. A later case about it (say, a repeat) gets the warning.
+    fallout_case_cancel(case_id=on_held.pk, actor="olga", reason="no number range left")
+    drive()
+    assert product_order_get(order_id=order_id).state == "failed"
+    on_ended = open_case(product_order_id=order_id, service_order_id=on_held.service_order_id,
+                         item_key=on_held.item_key)
 
     warned = operator_client.get(f"/console/fallout/{on_ended.pk}/").content.decode()
-    quiet = operator_client.get(f"/console/fallout/{on_running.pk}/").content.decode()
 
     assert '<p class="warning" id="order-ended">The product order is already failed:' in warned
     assert 'value="redrive"' in warned  # still offered: the service can be finished
-    assert 'id="order-ended"' not in quiet
+    assert 'id="order-ended"' not in held
+    assert 'value="redrive"' in held

@@ -22,12 +22,13 @@ def service_item(order, service_spec):
     return ServiceItem.objects.get(order_item__order=order, service_spec_id=str(service_spec.pk))
 
 
-def outcome(order, service_spec, state, *, error=None, service_id=None):
-    """Activation reports one service order item's outcome for the latest submission."""
+def outcome(order, service_spec, state, *, error=None, service_id=None, fallout=False):
+    """Activation reports one service order item's outcome for the latest submission (`fallout`: it failed
+    into a fallout case)."""
     item = service_item(order, service_spec)
     submission = item.order_item.submissions.order_by("-attempt").first()
     services.service_order_outcome_record(external_id=submission.external_id, key=item.key, state=state,
-                                          service_id=service_id or f"svc-{item.key}", error=error)
+                                          service_id=service_id or f"svc-{item.key}", error=error, fallout=fallout)
     return ProductOrder.objects.get(pk=order.pk)
 
 

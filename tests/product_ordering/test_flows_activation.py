@@ -30,12 +30,19 @@ def state_of(order_id):
     return ProductOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
 
 
-def place_and_wait(api, com, eventually, items=None):
-    response = post(api, ORDERING + "productOrder", order_body(com, items=items), com.token)
+def place_and_wait(api, com, eventually, items=None, until=TERMINAL, **body):
+    response = post(api, ORDERING + "productOrder", order_body(com, items=items, **body), com.token)
     assert response.status_code == 201
     order_id = response.json()["id"]
-    eventually(lambda: state_of(order_id) in TERMINAL, timeout=120, message="order did not end")
+    eventually(lambda: state_of(order_id) in until, timeout=120, message=f"order did not reach {until}")
     return order_id
+
+
+def activation_case(eventually):
+    from apps.fallout.models import FalloutCase
+
+    return eventually(lambda: FalloutCase.objects.filter(source="activation").first(), timeout=30,
+                      message="no fallout case")
 
 
 def test_business_fiber_is_delivered_end_to_end(api, com, real_worker, eventually, settings):
@@ -49,11 +56,18 @@ def test_business_fiber_is_delivered_end_to_end(api, com, real_worker, eventuall
     assert set(ServiceItem.objects.values_list("state", flat=True)) == {"completed"}
 
 
-def test_a_failing_cpe_platform_leaves_a_partial_order_and_a_pending_active_product(api, com, real_worker,
-                                                                                     eventually, settings):
+def test_a_failing_cpe_platform_holds_the_order_then_giving_up_leaves_it_partial(api, com, real_worker,
+                                                                                  eventually, settings):
+    from apps.fallout.services import fallout_case_cancel
+
     settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
     network_sim_fail(platform="cpe_manager", rate=1.0, mode="error")
-    order_id = place_and_wait(api, com, eventually)
+    order_id = place_and_wait(api, com, eventually, until=("held",))
+    case = activation_case(eventually)
+    assert (case.kind, case.product_order_id) == ("stepExhausted", order_id)
+    assert Product.objects.count() == 0
+    fallout_case_cancel(case_id=case.pk, actor="olga", reason="no CPE for this customer")
+    eventually(lambda: state_of(order_id) in TERMINAL, timeout=60, message="order did not end")
     assert state_of(order_id) == "partial"
     assert Product.objects.get().status == "pendingActive"
     cpe = ServiceItem.objects.get(optional=True)
@@ -115,14 +129,56 @@ def test_business_fiber_where_the_element_is_full_fails_at_reserve_port_into_one
     taken = adapter_for("access_controller").apply(idempotency_key="take", service_id="svc-other",
                                                    params={"access_port": "$allocate", "serving_element": "OLT-NEU-01"})
     assert taken.outcome == "pending"  # the port counts from acceptance; the worker completes it
-    order_id = place_and_wait(api, com, eventually, items=items)
-    assert state_of(order_id) == "failed"
+    order_id = place_and_wait(api, com, eventually, items=items, until=("held",))
     # svc-other's port is an orphan to reconciliation, which may flag it meanwhile: count activation's cases.
-    eventually(lambda: FalloutCase.objects.filter(source="activation").exists(), timeout=30, message="no fallout case")
+    activation_case(eventually)
     case = FalloutCase.objects.get(source="activation")
     assert (case.kind, case.context["step"], case.context["last_error"]) == (
         "stepFailed", "reserve_port", "access_controller: no free port at OLT-NEU-01 (all 1 in use)")
+    from apps.fallout.services import fallout_case_resolve
+
+    fallout_case_resolve(case_id=case.pk, actor="olga", reason="no port at Neustadt: customer told")
+    eventually(lambda: state_of(order_id) in TERMINAL, timeout=60, message="order did not end")
+    assert state_of(order_id) == "failed"
     assert list(PortAllocation.objects.values_list("service_id", flat=True)) == ["svc-other"]
     assert ObservedConfig.objects.exclude(service_id="svc-other").count() == 0
     assert Product.objects.get().status == "aborted"
 
+
+
+def test_a_rejecting_platform_holds_the_order_until_the_operator_re_drives_it_to_completion(
+        api, com, real_worker, eventually, settings):
+    """The operator's path end to end: one platform rejects → the product order is held with one fallout case →
+    the fault is cleared and the case re-driven → product order completed, TMF637 product and TMF638 service
+    active, the case resolved by the system."""
+    from apps.fallout.models import FalloutCase
+    from apps.fallout.services import fallout_case_act
+    from apps.network.services import network_sim_reset
+    from bss.models import OutboxEvent
+
+    settings.BSS_SERVICE_ORDERING_GATEWAY = "inprocess"
+    network_sim_fail(platform="voip_softswitch", rate=1.0, mode="reject")
+    order_id = place_and_wait(api, com, eventually, offering="VoIP Line", characteristics={"codec": "G.722"},
+                              until=("held",))
+    case = activation_case(eventually)
+    assert (case.kind, case.state, case.product_order_id) == ("stepFailed", "open", order_id)
+    assert FalloutCase.objects.filter(state__in=("open", "assigned", "inProgress")).count() == 1
+    order = ProductOrder.objects.get(pk=order_id)
+    assert order.items.get().state == "held"
+    assert order.state_reasons == [f"item 1: {com.catalog.service_specs['VoIP'].pk}: "
+                                   "voip_softswitch: HTTP 422 request refused (in fallout)"]
+    assert Product.objects.count() == 0
+
+    network_sim_reset()
+    fallout_case_act(case_id=case.pk, action="redrive", actor="olga", reason="softswitch answers again")
+
+    eventually(lambda: state_of(order_id) == "completed", timeout=60, message="product order did not complete")
+    product = Product.objects.get()
+    assert product.status == "active"
+    [service] = product.realizing_services
+    assert service_get(service_id=service["service_id"]).state == "active"
+    eventually(lambda: FalloutCase.objects.filter(pk=case.pk, state="resolved").exists(), timeout=15)
+    assert ProductOrder.objects.get(pk=order_id).items.get().state == "completed"
+    states = list(OutboxEvent.objects.filter(event_type="ProductOrderStateChangeEvent", resource_id=order_id)
+                  .order_by("created_at", "id").values_list("payload__state", flat=True))
+    assert states == ["inProgress", "held", "inProgress", "completed"]

@@ -3,6 +3,7 @@ activation, which takes the access port at the element that serves the address (
 import pytest
 
 from apps.fallout.models import FalloutCase
+from apps.fallout.services import fallout_case_cancel
 from apps.network.adapters import adapter_for
 from apps.network.models import ObservedConfig, PortAllocation
 from apps.network.selectors import serving_element_capacity
@@ -133,6 +134,12 @@ def test_a_full_element_fails_the_order_at_reserve_port_with_one_fallout_case(co
     take_the_port("OLT-NEU-01")
     assert free_ports("OLT-NEU-01") == 0
     order = order_and_drive(com, activation["Neustadt"])
+    # The failure went to fallout: COM holds the order for the operator, who gives up (no port to be had).
+    assert states(order) == ("held", {"1": "held"})
+    assert Product.objects.count() == 0
+    fallout_case_cancel(case_id=FalloutCase.objects.get().pk, actor="olga", reason="Neustadt has no free port")
+    drive()
+    order = ProductOrder.objects.get(pk=order.pk)
     assert states(order) == ("failed", {"1": "failed"})
     fibre = fibre_service_item(order)
     assert fibre.state == "failed"
@@ -161,3 +168,28 @@ def test_an_order_without_a_place_takes_no_counted_port(com, activation):
     assert PortAllocation.objects.count() == 0
     assert (free_ports("OLT-BER-01"), free_ports("OLT-NEU-01")) == (64, 1)
 
+
+
+def test_a_re_drive_of_the_access_completes_the_order_with_the_parts_that_relied_on_it(com, activation):
+    from apps.fallout.services import fallout_case_act
+    from apps.network.services import network_sim_fail, network_sim_reset
+
+    network_sim_fail(platform="access_controller", rate=1.0, mode="reject")
+    order = order_and_drive(com, activation["Berlin"])
+    # The access failed into a case; activation failed the IP and the CPE because they rely on it (no case).
+    assert states(order) == ("held", {"1": "held"})
+    assert sorted(ServiceItem.objects.values_list("state", flat=True)) == ["failed", "failed", "held"]
+    case = FalloutCase.objects.get()
+    assert (case.kind, case.context["step"]) == ("stepFailed", "reserve_port")
+    network_sim_reset()
+    fallout_case_act(case_id=case.pk, action="redrive", actor="olga", reason="access controller back")
+    drive()
+    order = ProductOrder.objects.get(pk=order.pk)
+    assert states(order) == ("completed", {"1": "completed"})
+    assert set(ServiceItem.objects.values_list("state", flat=True)) == {"completed"}
+    assert order.items.get().attempts == 2  # the IP and the CPE went again, as a second service order
+    product = Product.objects.get()
+    assert product.status == "active"
+    assert len(product.realizing_services) == 3
+    assert {service_get(service_id=s["service_id"]).state for s in product.realizing_services} == {"active"}
+    assert FalloutCase.objects.get().state == "resolved"

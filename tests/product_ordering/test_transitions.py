@@ -26,6 +26,8 @@ ITEM = {
     "await_dependencies": ({I.ACKNOWLEDGED}, I.PENDING),
     "reject": ({I.ACKNOWLEDGED, I.PENDING}, I.REJECTED),
     "start": ({I.ACKNOWLEDGED, I.PENDING}, I.IN_PROGRESS),
+    "hold": ({I.IN_PROGRESS}, I.HELD),
+    "resume": ({I.HELD}, I.IN_PROGRESS),
     "complete": ({I.IN_PROGRESS}, I.COMPLETED),
     "fail": ({I.IN_PROGRESS}, I.FAILED),
     "cancel": ({I.ACKNOWLEDGED, I.PENDING, I.HELD, I.IN_PROGRESS, I.ASSESSING_CANCELLATION, I.PENDING_CANCELLATION,
@@ -33,10 +35,11 @@ ITEM = {
 }
 SERVICE_ITEM = {
     "submit": ({SI.PLANNED}, SI.SUBMITTED),
-    "complete": ({SI.SUBMITTED}, SI.COMPLETED),
-    "fail": ({SI.SUBMITTED}, SI.FAILED),
+    "hold": ({SI.SUBMITTED}, SI.HELD),
+    "complete": ({SI.SUBMITTED, SI.HELD}, SI.COMPLETED),
+    "fail": ({SI.SUBMITTED, SI.HELD}, SI.FAILED),
     "retry": ({SI.FAILED, SI.CANCELLED}, SI.PLANNED),
-    "cancel": ({SI.PLANNED, SI.SUBMITTED}, SI.CANCELLED),
+    "cancel": ({SI.PLANNED, SI.SUBMITTED, SI.HELD}, SI.CANCELLED),
     "compensate": ({SI.COMPLETED}, SI.COMPENSATED),
 }
 TASK = {

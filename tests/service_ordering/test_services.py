@@ -65,10 +65,11 @@ def test_events_carry_the_contract_payloads(specs, healthy_network):
     last = events_of("ServiceOrderStateChangeEvent")[-1]
     assert last.payload == {"service_order_id": str(order.pk), "external_id": "ev-1", "state": "completed",
                             "items": [{"key": "fibre", "state": "completed", "service_id": service_id,
-                                       "error": None}]}
+                                       "error": None, "fallout": False}]}
     [stable] = events_of("ServiceOrderItemStateChangeEvent")
     assert stable.payload == {"service_order_id": str(order.pk), "external_id": "ev-1", "key": "fibre",
-                              "state": "completed", "service_id": service_id, "error": None}
+                              "state": "completed", "service_id": service_id, "error": None,
+                              "fallout": False}
     service_states = [e.payload["state"] for e in events_of("ServiceStateChangeEvent")]
     assert service_states == ["reserved", "inactive", "active"]
     assert events_of("ServiceCreateEvent")[0].payload == {"service_id": service_id, "state": "designed",
@@ -127,6 +128,23 @@ def test_terminal_error_fails_at_once_with_full_fallout_context(specs, healthy_n
                     "external_id": "term-1"},
         "product_order_id": "", "service_order_id": str(order.pk), "item_key": "ip", "job_id": str(job.pk),
         "service_id": ServiceOrderItem.objects.get().service_id}
+    # COM hears that this failure went to an operator (it holds the product order instead of ending it).
+    [failed] = events_of("ServiceOrderItemStateChangeEvent")
+    assert (failed.payload["state"], failed.payload["fallout"]) == ("failed", True)
+    assert events_of("ServiceOrderStateChangeEvent")[-1].payload["items"] == [
+        {"key": "ip", "state": "failed", "service_id": failed.payload["service_id"],
+         "error": "ipam: HTTP 422 request refused", "fallout": True}]
+
+
+def test_an_item_failed_because_what_it_relies_on_failed_is_not_in_fallout(specs, healthy_network):
+    network_sim_fail(platform="ipam", rate=1.0, mode="reject")
+    order = service_order_submit(external_id="term-2", requester="com",
+                                 items=[item("ip", "ip_address"), item("ip2", "ip_address", relies_on=["ip"])])
+    drive()
+    assert item_states(order) == {"ip": "failed", "ip2": "failed"}
+    fallout = {e.payload["key"]: e.payload["fallout"] for e in events_of("ServiceOrderItemStateChangeEvent")}
+    assert fallout == {"ip": True, "ip2": False}
+    assert [e.payload["item_key"] for e in events_of("FalloutRequested")] == ["ip"]
 
 
 def test_a_failed_step_rolls_back_the_finished_ones(specs, healthy_network):
