@@ -46,7 +46,8 @@ def connect_connection_hygiene() -> None:
 _local = threading.local()
 
 
-def _in_task() -> bool:
+def in_task() -> bool:
+    """True inside a running task whose follow-up work `continue_in_task` runs in the same task."""
     from celery import current_task
     from django.conf import settings
 
@@ -56,7 +57,7 @@ def _in_task() -> bool:
 def continue_in_task(func, *, otherwise, **kwargs) -> None:
     """Inside a running task: run `func(**kwargs)` in this task once the current unit is done (a loop, not
     recursion: chains of units stay flat). Elsewhere (the web, a shell): call `otherwise()`, which publishes."""
-    if not _in_task():
+    if not in_task():
         otherwise()
         return
     pending = getattr(_local, "pending", None)

@@ -114,7 +114,7 @@ for client in "${!apis_of[@]}"; do
   client_token=$(token "$client")
   # tmf-ctk is stdlib-only Python: the venv's python runs it without needing python3 on PATH.
   # shellcheck disable=SC2086  # one word per API
-  $PY "$CTK" "$base_url" ${apis_of[$client]} --token "$client_token" --json "$VAR/ctk-$client.json" \
+  $PY "$CTK" "$base_url" ${apis_of[$client]} --token="$client_token" --json "$VAR/ctk-$client.json" \
     || status=1
 done
 [ "$status" = 0 ] || echo "conformance failed; live server logs: $VAR/ctk-web.log $VAR/ctk-worker.log"

@@ -318,3 +318,24 @@ def test_modify_reapplies_configuration_and_delete_removes_the_service(specs, he
     assert observed_configs_for_service(service_id=service_id) == {}
     assert service_get(service_id=service_id).state == "terminated"
     assert ServiceOrderItem.objects.filter(service_id=service_id).count() == 3
+
+
+def test_inside_a_task_each_next_step_is_claimed_once_and_run_by_the_same_task(specs, healthy_network, monkeypatch,
+                                                                               django_capture_on_commit_callbacks):
+    """The task that records a step claims the next one in the same transaction and calls it after commit:
+    every job is claimed exactly once (one attempt, one claim row), however the work is chained."""
+    from apps.service_ordering import services
+    from bss import jobs
+    from bss.fsm import transition_history
+
+    for module in (jobs, services):  # as inside a worker's task
+        monkeypatch.setattr(module, "in_task", lambda: True)
+    order = service_order_submit(external_id="chain-1", requester="com", items=THREE_ITEMS[:1])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.service_order_start(service_order_id=order.pk)
+    jobs_run = list(ActivationJob.objects.filter(item__order=order).order_by("id"))
+    assert [(job.step, job.state, job.attempts) for job in jobs_run] == [
+        ("reserve_port", "done", 1), ("configure_olt", "done", 1), ("activate_ont", "done", 1),
+        ("line_test", "done", 1)]
+    assert [[log.transition for log in transition_history(job)] for job in jobs_run] == [["claim", "succeed"]] * 4
+    assert reload(order).state == "completed"
