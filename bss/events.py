@@ -173,10 +173,14 @@ def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: flo
 
 
 def _enqueue_deliveries(pending):
-    now = timezone.now()
-    published = [pk for pk, queue in pending if enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue)]
-    if published:
-        Delivery.objects.filter(pk__in=published).update(enqueued_at=now)
+    """Stamp, then publish: stamping after publishing raced the worker, which may take the message at once; its
+    SKIP LOCKED read found the row locked by the stamp, skipped it, and left it to the sweeper 30 s later."""
+    if not pending:
+        return
+    Delivery.objects.filter(pk__in=[pk for pk, _ in pending]).update(enqueued_at=timezone.now())
+    unpublished = [pk for pk, queue in pending if not enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue)]
+    if unpublished:  # the broker is down: the sweeper may take these at once
+        Delivery.objects.filter(pk__in=unpublished).update(enqueued_at=None)
 
 
 def _subscriptions_of(api: str) -> list[HubSubscription]:

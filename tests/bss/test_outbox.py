@@ -177,3 +177,25 @@ def test_sweeper_republishes_deliveries_left_unpublished_and_not_those_in_backof
     assert events.outbox_sweep() == {"deliveries": 1}
     assert Delivery.objects.filter(enqueued_at__isnull=False).count() == 1
     assert events.outbox_sweep() == {"deliveries": 0}  # just published: not stale yet
+
+
+def test_a_delivery_is_stamped_before_its_message_exists(db, monkeypatch):
+    """A worker may take the message the moment it is published: the row must already say it was published, and
+    no later stamp may hold its lock then (the worker's SKIP LOCKED read would skip it until the sweep)."""
+    with transaction.atomic():
+        events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r1")
+    seen_at_publish = []
+    monkeypatch.setattr(events, "enqueue_safely", lambda name, pk, queue: seen_at_publish.append(
+        Delivery.objects.get(pk=pk).enqueued_at) or True)
+    pending = [(d.pk, d.queue) for d in Delivery.objects.all()]
+    events._enqueue_deliveries(pending)
+    assert len(seen_at_publish) == 1 and None not in seen_at_publish
+    assert set(Delivery.objects.values_list("enqueued_at", flat=True)) == set(seen_at_publish)
+
+
+def test_a_delivery_the_broker_refused_is_left_unstamped_for_the_sweeper(db, monkeypatch):
+    with transaction.atomic():
+        events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r1")
+    monkeypatch.setattr(events, "enqueue_safely", lambda name, pk, queue: False)
+    events._enqueue_deliveries([(d.pk, d.queue) for d in Delivery.objects.all()])
+    assert list(Delivery.objects.values_list("enqueued_at", flat=True)) == [None]
