@@ -12,9 +12,21 @@ from django.db import connection, transaction
 _open = threading.local()
 
 
-class _Marker:
+class TransactionMarker:
+    """A no-op on-commit hook: while it is still pending, the transaction (or savepoint) it was placed in has
+    neither committed nor rolled back."""
+
     def __call__(self) -> None:  # runs (and does nothing) at commit
         pass
+
+    @classmethod
+    def place(cls) -> "TransactionMarker":
+        marker = cls()
+        transaction.on_commit(marker)
+        return marker
+
+    def pending(self) -> bool:
+        return any(hook is self for _, hook, _ in connection.run_on_commit)
 
 
 class WriteBatch:
@@ -27,9 +39,7 @@ class WriteBatch:
         rows = getattr(_open, self.name, None)
         if rows is None:
             return False
-        marker = _Marker()
-        transaction.on_commit(marker)
-        rows.append((row, marker))
+        rows.append((row, TransactionMarker.place()))
         return True
 
     @contextmanager
@@ -42,7 +52,7 @@ class WriteBatch:
             yield
         finally:
             setattr(_open, self.name, None)
-        alive = {id(hook) for _, hook, _ in connection.run_on_commit}
+        alive = {id(hook) for _, hook, _ in connection.run_on_commit}  # one pass, not marker.pending() per row
         kept = [row for row, marker in rows if id(marker) in alive]
         if kept:
             self.write(kept)

@@ -9,7 +9,7 @@
 import logging
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .context import current_correlation_id
-from .batch import WriteBatch
+from .batch import TransactionMarker, WriteBatch
 from .fsm import transition_rows
 from .jobs import continue_in_task
 from .models import Delivery, HubSubscription, OutboxEvent
@@ -185,25 +185,22 @@ def _enqueue_deliveries(pending):
 
 def _subscriptions_of(api: str) -> list[HubSubscription]:
     """The API's listeners, read once per transaction: a unit of work emits several events to the same hub.
-    The memo lives while its sentinel on-commit hook is pending, i.e. until this transaction commits or rolls
-    back; any change to a subscription drops it (see bss.signals)."""
+    The memo lives while its marker is pending, i.e. until this transaction commits or rolls back; any change to a
+    subscription drops it (signals connected in bss.apps)."""
     if not connection.in_atomic_block:
         return list(HubSubscription.objects.filter(api=api))
     memo = getattr(connection, "bss_hub_memo", None)
-    if memo is None or memo.sentinel not in (hook for _, hook, _ in connection.run_on_commit):
-        memo = connection.bss_hub_memo = _HubMemo()
-        transaction.on_commit(memo.sentinel)
+    if memo is None or not memo.marker.pending():
+        memo = connection.bss_hub_memo = _HubMemo(TransactionMarker.place())
     if api not in memo.by_api:
         memo.by_api[api] = list(HubSubscription.objects.filter(api=api))
     return memo.by_api[api]
 
 
+@dataclass
 class _HubMemo:
-    def __init__(self):
-        self.by_api: dict[str, list[HubSubscription]] = {}
-
-    def sentinel(self) -> None:  # an on-commit hook that does nothing: its presence marks the transaction
-        pass
+    marker: TransactionMarker
+    by_api: dict = field(default_factory=dict)
 
 
 def hub_memo_forget(**_) -> None:
@@ -238,23 +235,29 @@ def delivery_run(*, delivery_id) -> str:
     return listener_deliver(delivery_id=delivery_id)
 
 
-_handler_run = threading.local()
-_service_run = threading.local()
+_unit = threading.local()
+
+
+@contextmanager
+def _inside_unit():
+    """Marks a handler's delivery or a hot service as running: what nests inside it needs no savepoint."""
+    _unit.depth = getattr(_unit, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _unit.depth -= 1
 
 
 @contextmanager
 def service_atomic():
     """A hot service's transaction. Nested, it is a savepoint, except inside a handler's delivery or another hot
     service: a failure there rolls the whole unit back anyway (hot services let failures through to their caller),
-    so a savepoint would be two round trips for nothing. Its transition rows are written in one INSERT before it
-    commits."""
-    outer = getattr(_handler_run, "active", False) or getattr(_service_run, "depth", 0) > 0
-    _service_run.depth = getattr(_service_run, "depth", 0) + 1
-    try:
-        with transaction.atomic(savepoint=not outer), transition_rows.collecting(), outbox_rows.collecting():
-            yield
-    finally:
-        _service_run.depth -= 1
+    so a savepoint would be two round trips for nothing. Its outbox events and transition rows are written
+    together before it commits (bss.batch)."""
+    nested_in_unit = getattr(_unit, "depth", 0) > 0
+    with _inside_unit(), transaction.atomic(savepoint=not nested_in_unit), transition_rows.collecting(), \
+            outbox_rows.collecting():
+        yield
 
 
 def _run_handler(delivery_id) -> str:
@@ -267,11 +270,8 @@ def _run_handler(delivery_id) -> str:
             entry = subscriber_by_path(delivery.target)
             if entry is None:
                 raise LookupError(f"no subscriber registered as {delivery.target}")
-            _handler_run.active = True
-            try:
+            with _inside_unit():
                 entry.func(delivery.event)
-            finally:
-                _handler_run.active = False
             delivery.state = Delivery.State.DELIVERED
             delivery.attempts += 1
             delivery.delivered_at = timezone.now()
