@@ -250,7 +250,9 @@ def _pg_owner() -> pwd.struct_passwd | None:
 
 def _allow_others(pgdata: Path, sockets: Path, pginstall: Path) -> None:
     """Let PG_USER reach its data and socket dirs and read the binaries, wherever the repo is cloned:
-    o+x on every parent directory (traversal, not listing), o+r / o+x inside the pginstall tree."""
+    o+x on every parent directory (traversal, not listing), o+r / o+x inside the pginstall tree. The real
+    path: a `.venv` may be a symlink to a venv elsewhere (scripts/newcomer.py's cached ones)."""
+    pginstall = pginstall.resolve()
     for path in {*pgdata.parents, *sockets.parents, pginstall, *pginstall.parents}:
         _add_mode(path, stat.S_IXOTH)
     for directory, _, files in os.walk(pginstall):

@@ -56,6 +56,11 @@ else
   .venv/bin/lint-imports
 fi
 
+# 3b. The run path as a newcomer meets it: pip check of every requirement set, the README's `make run` on a venv
+# of requirements/local.txt alone (one order end to end, Ctrl-C, a second start), the production recipe's
+# processes on requirements/production.txt. Venvs cached by the requirements' hash (scripts/newcomer.py).
+$PY scripts/newcomer.py
+
 # Decide on the conformance stage now, so that its skip message does not come after pytest's summary.
 ctk_apis=""
 if [ ! -e "$CTK" ]; then

@@ -9,7 +9,9 @@ from kombu import Queue
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+# The development key; config/settings/production.py refuses it.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = False
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
@@ -211,9 +213,13 @@ BSS_PRODUCT_STATUS_ON_DEGRADED = json.loads(os.environ.get("BSS_PRODUCT_STATUS_O
 # A task runs the follow-up work its commit created (next activation step, handlers of its events) itself
 # instead of publishing a task per unit (bss/jobs.py). "0" publishes every unit to its queue instead, for
 # deployments that give each queue its own workers.
-# The console's network simulator page (faults, latency, drift injection): test and demo environments only.
-BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "0") == "1"
 BSS_CONTINUE_IN_TASK = os.environ.get("BSS_CONTINUE_IN_TASK", "1") == "1"
+# The console's network simulator page and `network_sim`'s fault, drift and capacity commands: test and demo
+# environments only.
+BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "0") == "1"
+# The demo's well-known access: the admin user (password admin unless BSS_ADMIN_PASSWORD) and the demo-channel and
+# conformance-lab API clients, created by `seed_demo`. Off in production unless asked for (BSS_DEMO_ACCESS=1).
+BSS_DEMO_ACCESS = os.environ.get("BSS_DEMO_ACCESS", "1") == "1"
 
 # TMF APIs served (each has a read and a write scope). Apps append as they land.
 BSS_TMF_APIS = ["tmf620", "tmf622", "tmf633", "tmf637", "tmf638", "tmf641", "tmf645", "tmf663", "tmf679"]

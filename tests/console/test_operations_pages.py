@@ -105,7 +105,7 @@ def test_without_simulator_controls_the_page_and_its_actions_are_404_and_change_
 def test_production_settings_turn_the_simulator_controls_off(monkeypatch):
     import importlib
 
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "k3y-" + "0123456789abcdefghij" * 3)
     monkeypatch.setenv("ALLOWED_HOSTS", "bss.example")
     monkeypatch.delenv("BSS_SIMULATOR_CONTROLS", raising=False)
     import config.settings.local as local

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bss.errors import DomainError
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         sub.add_parser("status", help="knobs, service counts and serving elements' ports per platform")
 
     def handle(self, *args, action, **options):
+        if action != "status" and not settings.BSS_SIMULATOR_CONTROLS:
+            # Production never drives its network from here unless a demo deployment asks for it.
+            raise CommandError("the simulator's controls are off in this environment "
+                               "(BSS_SIMULATOR_CONTROLS=1 turns them on: test and demo deployments only)")
         try:
             if action == "fail":
                 services.network_sim_fail(platform=options["platform"], rate=options["rate"], mode=options["mode"])
