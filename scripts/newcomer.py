@@ -322,6 +322,12 @@ def run_stage(venv: Path) -> None:
                 if kept != "completed":
                     raise StageFailed(f"after a restart order {order_id} is {kept!r}, expected 'completed'")
                 say(f"order {order_id} still completed after the restart (var/run kept)")
+        except StageFailed as failure:
+            if make_run.process.poll() is None:
+                raise
+            # Ready first, then a child died (a missing module in the worker, say): say what make run printed.
+            raise StageFailed(f"{failure}\nmake run ended (exit {make_run.process.returncode}):\n"
+                              f"{make_run.tail()}") from None
         finally:
             stop([make_run], signal.SIGINT, f"make run ({attempt} start)")
         if "exited unexpectedly" in make_run.log.read_text():
