@@ -36,12 +36,6 @@ def versioned_code(family: str, version: str) -> str:
     return family if version == V4 else f"{family}-{version}"
 
 
-def family_codes(code: str) -> list[str]:
-    """Every served version of the API `code` belongs to (v4 first): the hub codes one event is heard on."""
-    family = api_family(code)
-    return [family] + sorted(c for c in _dialects if api_family(c) == family)
-
-
 def dialect_for(code: str) -> "Dialect | None":
     if api_version(code) == V4:
         return None
