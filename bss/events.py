@@ -20,6 +20,7 @@ from .context import current_correlation_id
 from .batch import TransactionMarker, WriteBatch
 from .fsm import transition_rows
 from .jobs import continue_in_task
+from .api.versions import family_filter
 from .models import Delivery, HubSubscription, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ def register_renderer(resource_type: str, render) -> None:
 
 
 def _render_for_hub(api: str, resource_type: str, resource_id: str):
-    if not api or not HubSubscription.objects.filter(api=api).exists():
+    # Rendered once, in v4: a listener on another version gets it reshaped (bss.api.versions) at delivery.
+    if not api or not HubSubscription.objects.filter(**family_filter(api)).exists():
         return None
     _load_renderers()
     render = _renderers.get(resource_type)
@@ -184,16 +186,16 @@ def _enqueue_deliveries(pending):
 
 
 def _subscriptions_of(api: str) -> list[HubSubscription]:
-    """The API's listeners, read once per transaction: a unit of work emits several events to the same hub.
+    """The API's listeners (on every version of it), read once per transaction: a unit of work emits several events to the same hub.
     The memo lives while its marker is pending, i.e. until this transaction commits or rolls back; any change to a
     subscription drops it (signals connected in bss.apps)."""
     if not connection.in_atomic_block:
-        return list(HubSubscription.objects.filter(api=api))
+        return list(HubSubscription.objects.filter(**family_filter(api)))
     memo = getattr(connection, "bss_hub_memo", None)
     if memo is None or not memo.marker.pending():
         memo = connection.bss_hub_memo = _HubMemo(TransactionMarker.place())
     if api not in memo.by_api:
-        memo.by_api[api] = list(HubSubscription.objects.filter(api=api))
+        memo.by_api[api] = list(HubSubscription.objects.filter(**family_filter(api)))
     return memo.by_api[api]
 
 

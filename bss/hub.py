@@ -39,7 +39,16 @@ def subscription_matches(query: str, event) -> bool:
     return event.event_type in types
 
 
-def event_envelope(event) -> dict:
+def event_envelope(event, api: str = "") -> dict:
+    """The TMF envelope of an outbox event, in the version of the API `api` names (a hub's code; v4 by default)."""
+    from .api.versions import dialect_for
+
+    dialect = dialect_for(api) if api else None
+    envelope = _v4_envelope(event)
+    return dialect.envelope_out(envelope) if dialect is not None else envelope
+
+
+def _v4_envelope(event) -> dict:
     body = event.tmf_body if event.tmf_body is not None else {"id": event.resource_id}
     envelope = {
         "eventId": str(event.pk),
@@ -69,7 +78,7 @@ def listener_deliver(*, delivery_id) -> str:
             delivery.save(update_fields=["state", "last_error"])
             return "dead"
         callback = delivery.subscription.callback
-        envelope = event_envelope(delivery.event)
+        envelope = event_envelope(delivery.event, delivery.subscription.api)
         # Claim for the length of the call so a concurrent sweep does not post the same attempt twice.
         delivery.enqueued_at = timezone.now()
         delivery.save(update_fields=["enqueued_at"])

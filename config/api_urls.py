@@ -1,10 +1,12 @@
-"""Every TMF API, each at its standard base path: an app that serves one has api/urls.py with `api_urlpattern`."""
+"""Every TMF API, each version at its standard base path: an app that serves one has api/urls.py (v4) and
+api/<version>/urls.py (later versions), each with `urlpatterns`."""
 import importlib
 
 from django.conf import settings
 from django.urls import path
 
 from bss.api.index import api_docs_index, api_index
+from bss.api.versions import VERSIONS
 
 urlpatterns = [
     path("tmf-api/", api_index, name="tmf-api-index"),
@@ -14,10 +16,12 @@ urlpatterns = [
 for app in settings.INSTALLED_APPS:
     if not app.startswith("apps."):
         continue
-    try:
-        module = importlib.import_module(f"{app}.api.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name not in (f"{app}.api", f"{app}.api.urls"):
-            raise
-        continue
-    urlpatterns += module.urlpatterns
+    # v4 at api/urls.py; each later version beside it at api/<version>/urls.py (docs/adr/0008-tmf-v5-beside-v4.md).
+    for module_name in [f"{app}.api.urls"] + [f"{app}.api.{version}.urls" for version in VERSIONS]:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not module_name.startswith(exc.name or "-"):
+                raise
+            continue
+        urlpatterns += module.urlpatterns

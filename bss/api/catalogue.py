@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import get_resolver
 
 from .routers import MOUNTED_APIS
+from .versions import V4, api_family, api_version
 
 # APIs whose official v4 conformance kit runs in `make test`, with the client whose token it uses:
 # the catalog kits write, and channels may only read the catalog, so they run as the catalog admin client.
@@ -22,13 +23,21 @@ SPEC_FILES = {
     "tmf645": "TMF645-ServiceQualification-v4.0.0.swagger.json",
     "tmf663": "TMF663-ShoppingCart-v4.0.0.swagger.json",
     "tmf679": "TMF679-ProductOfferingQualification-v4.0.0.swagger.json",
+    "tmf620-v5": "TMF620-ProductCatalog-v5.0.0.oas.yaml",
+    "tmf622-v5": "TMF622-ProductOrdering-v5.0.0.oas.yaml",
+    "tmf637-v5": "TMF637-ProductInventory-v5.0.0.oas.yaml",
+    "tmf638-v5": "TMF638-ServiceInventory-v5.0.0.oas.yaml",
+    "tmf663-v5": "TMF663-ShoppingCart-v5.0.0.oas.yaml",
+    "tmf679-v5": "TMF679-ProductOfferingQualification-v5.0.0.oas.yaml",
 }
 
 
-def mounted_resources() -> list[tuple[str, str, str]]:
-    """(api, resource, list path) for every TMF resource served, hub excluded."""
+def mounted_resources(version: str = V4) -> list[tuple[str, str, str]]:
+    """(api, resource, list path) for every TMF resource served in `version`, hub excluded."""
     found = []
     for code, info in mounted_apis().items():
+        if api_version(code) != version:
+            continue
         for pattern in info["urlconf"].urlpatterns[0].url_patterns:
             name = pattern.name or ""
             if name.endswith("-list") and name != "hub-list":
@@ -39,7 +48,7 @@ def mounted_resources() -> list[tuple[str, str, str]]:
 
 def mounted_apis() -> dict[str, dict]:
     get_resolver().url_patterns  # noqa: B018 - loading the URLconf mounts the APIs
-    return {code: info for code, info in sorted(MOUNTED_APIS.items()) if code in settings.BSS_TMF_APIS}
+    return {code: info for code, info in sorted(MOUNTED_APIS.items()) if api_family(code) in settings.BSS_TMF_APIS}
 
 
 def schema_for(code: str) -> dict:
@@ -47,4 +56,5 @@ def schema_for(code: str) -> dict:
 
     info = mounted_apis()[code]
     generator = SchemaGenerator(urlconf=info["urlconf"], title=info["title"], version=info["version"])
-    return generator.get_schema(request=None, public=True)
+    schema = generator.get_schema(request=None, public=True)
+    return info["schema_hook"](schema) if info.get("schema_hook") else schema

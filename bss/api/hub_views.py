@@ -1,10 +1,12 @@
 """POST /hub {callback, query} → 201; GET /hub/{id}; DELETE /hub/{id} → 204 — on every TMF API."""
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 from bss.hub import hub_subscribe, hub_unsubscribe
 from bss.models import HubSubscription
 
 from .serializers import TMFInputSerializer
+from .versions import V4, api_version
 
 
 class HubSerializer(serializers.ModelSerializer):
@@ -26,7 +28,7 @@ class HubCreateSerializer(TMFInputSerializer):
 
 
 def hub_viewset_for(api: str):
-    from .viewsets import TMFViewSet, caller_party
+    from .viewsets import TMFViewSet, caller_party, project_fields
 
     def create(*, data, caller):
         return hub_subscribe(api=api, callback=data["callback"], query=data.get("query") or "",
@@ -55,5 +57,24 @@ def hub_viewset_for(api: str):
             response["Location"] = self.request.build_absolute_uri(f"{self.request.path.rstrip('/')}/{response.data['id']}")
             return response
 
-    HubViewSet.__name__ = f"{api.upper()}HubViewSet"
+    if api_version(api) != V4:
+        class VersionHubViewSet(HubViewSet):
+            """A later version's hub: Hub carries @type (required on POST, as on every v5 request), no nulls."""
+
+            def render(self, instance_or_page, many=False):
+                rendered = [hub_out(item) for item in self.get_serializer(instance_or_page, many=many).data] \
+                    if many else hub_out(self.get_serializer(instance_or_page).data)
+                return project_fields(rendered, self.request)
+
+            def validated_input(self, serializer_class, data, merge_patch=False, instance=None):
+                if isinstance(data, dict) and data.get("@type") != "Hub":
+                    raise ValidationError({"@type": "is required, and must be 'Hub'"})
+                return super().validated_input(serializer_class, data, merge_patch, instance)
+
+        HubViewSet = VersionHubViewSet
+    HubViewSet.__name__ = f"{api.upper().replace('-', '')}HubViewSet"
     return HubViewSet
+
+
+def hub_out(data: dict) -> dict:
+    return {**{key: value for key, value in data.items() if value is not None}, "@type": "Hub"}

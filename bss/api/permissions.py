@@ -1,6 +1,8 @@
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from .versions import api_family
+
 
 def caller_is_staff(request) -> bool:
     user = getattr(request, "user", None)
@@ -21,6 +23,7 @@ class TMFScopePermission(BasePermission):
         api = getattr(view, "tmf_api", None)
         if api is None:
             return False
+        api = api_family(api)  # every version of an API is served under its scopes
         needed = f"{api}.read" if request.method in SAFE_METHODS or getattr(view, "read_scope_suffices", False) \
             else f"{api}.write"
         return token.is_valid([needed])

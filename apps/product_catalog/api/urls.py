@@ -3,8 +3,10 @@ from bss.api.routers import tmf_api_urls
 from .views import (CatalogViewSet, CategoryViewSet, ExportJobViewSet, ImportJobViewSet, ProductOfferingPriceViewSet,
                     ProductOfferingViewSet, ProductSpecificationViewSet)
 
+BASE = "tmf-api/productCatalogManagement/v4/"
+
 urlpatterns = [tmf_api_urls(
-    api="tmf620", base_path="tmf-api/productCatalogManagement/v4/", title="TMF620 Product Catalog Management",
+    api="tmf620", base_path=BASE, title="TMF620 Product Catalog Management",
     version="4.1.0", resources=[
         ("catalog", CatalogViewSet),
         ("category", CategoryViewSet),

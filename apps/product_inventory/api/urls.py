@@ -13,5 +13,7 @@ def _render_product(product_id):
 
 register_renderer("product", _render_product)
 
-urlpatterns = [tmf_api_urls(api="tmf637", base_path="tmf-api/productInventory/v4/", title="Product Inventory",
+BASE = "tmf-api/productInventory/v4/"
+
+urlpatterns = [tmf_api_urls(api="tmf637", base_path=BASE, title="Product Inventory",
                             version="4.0.0", resources=[("product", ProductViewSet)])]

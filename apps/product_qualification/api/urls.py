@@ -13,6 +13,8 @@ def _render(qualification_id):
 
 register_renderer("productOfferingQualification", _render)
 
-urlpatterns = [tmf_api_urls(api="tmf679", base_path="tmf-api/productOfferingQualification/v4/",
+BASE = "tmf-api/productOfferingQualification/v4/"
+
+urlpatterns = [tmf_api_urls(api="tmf679", base_path=BASE,
                             title="Product Offering Qualification", version="4.0.0",
                             resources=[("productOfferingQualification", ProductOfferingQualificationViewSet)])]

@@ -13,5 +13,7 @@ def _render_service(service_id):
 
 register_renderer("service", _render_service)
 
-urlpatterns = [tmf_api_urls(api="tmf638", base_path="tmf-api/serviceInventory/v4/", title="Service Inventory",
+BASE = "tmf-api/serviceInventory/v4/"
+
+urlpatterns = [tmf_api_urls(api="tmf638", base_path=BASE, title="Service Inventory",
                             version="4.0.0", resources=[("service", ServiceViewSet)])]

@@ -13,5 +13,7 @@ def _render_cart(cart_id):
 
 register_renderer("shoppingCart", _render_cart)
 
-urlpatterns = [tmf_api_urls(api="tmf663", base_path="tmf-api/shoppingCart/v4/", title="Shopping Cart",
+BASE = "tmf-api/shoppingCart/v4/"
+
+urlpatterns = [tmf_api_urls(api="tmf663", base_path=BASE, title="Shopping Cart",
                             version="4.0.0", resources=[("shoppingCart", ShoppingCartViewSet)])]
