@@ -65,6 +65,8 @@ class System:
 
     def start(self):
         LOGS.mkdir(parents=True, exist_ok=True)
+        if devservices.http_ok(f"{self.base_url}/health/live"):  # e.g. left by a run killed from outside
+            raise SystemExit(f"{self.base_url} already answers: stop that system or choose another PORT")
         self.started = devservices.up(self.profile)
         urls = devservices.scratch(self.profile, "bss_chaos")
         self.env = {**run.child_env(self.profile), **urls,
