@@ -66,10 +66,10 @@ def test_the_guard_is_off_in_test_and_local_settings(api, channel_a, monkeypatch
 
 
 def one_listener_delivery(callback: str) -> Delivery:
-    HubSubscription.objects.create(api="tmf999", callback=callback)
+    subscription = HubSubscription.objects.create(api="tmf999", callback=callback)
     with transaction.atomic():
         events.event_emit(event_type="KitTestEvent", api="tmf999", resource_type="kitThing", resource_id="r1")
-    return Delivery.objects.get(kind="listener")
+    return Delivery.objects.get(kind="listener", subscription=subscription)
 
 
 def test_delivery_checks_again_and_dead_letters_a_refused_callback_without_calling_it(
@@ -89,7 +89,8 @@ def test_delivery_checks_again_and_dead_letters_a_refused_callback_without_calli
     assert delivery.last_error == ("callback host 127.0.0.1 resolves to a loopback, link-local or metadata "
                                    "address (127.0.0.1)")
     assert listener.received == []
-    assert OutboxEvent.objects.filter(event_type="DeliveryDeadLetteredEvent").count() == 1
+    assert OutboxEvent.objects.filter(event_type="DeliveryDeadLetteredEvent",
+                                      payload__target=delivery.target).count() == 1
 
 
 def test_delivery_does_not_follow_a_redirect(transactional_db, django_capture_on_commit_callbacks):
