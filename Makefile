@@ -7,13 +7,19 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test schemas services services-down
+.PHONY: run test schemas services services-down chaos
 
 run: install-local
 	$(PY) scripts/run.py
 
 test: install-test
 	bash scripts/test.sh $(PYTEST_ARGS)
+
+# Faults under load against the live system, then the books (bench/chaos.py; not part of `make test`).
+# Own ports so it never clashes with `make run`; CHAOS_ARGS narrows it (e.g. --orders 100 --scenarios pool-kill).
+chaos: install-local
+	BSS_PG_PORT=$${BSS_PG_PORT:-55500} BSS_REDIS_PORT=$${BSS_REDIS_PORT:-63500} PORT=$${PORT:-8050} \
+	  $(PY) bench/chaos.py $(CHAOS_ARGS)
 
 # Settings see the same service URLs as `make run`; nothing is started.
 schemas: install-local

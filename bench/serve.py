@@ -14,16 +14,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import run  # noqa: E402 - scripts/run.py: services, migrations, demo data, supervision
 
 
+def configure(web_workers: int = 3, worker_concurrency: int = 4) -> dict:
+    """run.CHILDREN turned into this system's commands (bench/chaos.py starts the same ones itself)."""
+    run.CHILDREN["web"] = [str(run.BIN / "gunicorn"), "config.wsgi", "-b", f"{run.HOST}:{run.PORT}",
+                           "-w", str(web_workers), "--log-level", "warning"]
+    worker = run.CHILDREN["worker"]
+    worker[worker.index("--concurrency") + 1] = str(worker_concurrency)
+    worker[worker.index("-l") + 1] = "WARNING"
+    return run.CHILDREN
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--worker-concurrency", type=int, default=4)
     args = parser.parse_args()
-    run.CHILDREN["web"] = [str(run.BIN / "gunicorn"), "config.wsgi", "-b", f"{run.HOST}:{run.PORT}",
-                           "-w", str(args.web_workers), "--log-level", "warning"]
-    worker = run.CHILDREN["worker"]
-    worker[worker.index("--concurrency") + 1] = str(args.worker_concurrency)
-    worker[worker.index("-l") + 1] = "WARNING"
+    configure(args.web_workers, args.worker_concurrency)
     return run.main()
 
 

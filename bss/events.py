@@ -284,8 +284,9 @@ def _run_handler(delivery_id) -> str:
         return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))
 
 
-def delivery_record_failure(*, delivery_id, error: str, status: int | None = None) -> str:
-    """Count a failed attempt; schedule the next one with exponential backoff, or dead-letter it."""
+def delivery_record_failure(*, delivery_id, error: str, status: int | None = None, final: bool = False) -> str:
+    """Count a failed attempt; schedule the next one with exponential backoff, or dead-letter it (at once when
+    `final`: the target can never be delivered to)."""
     from django.conf import settings
 
     with transaction.atomic():
@@ -293,7 +294,7 @@ def delivery_record_failure(*, delivery_id, error: str, status: int | None = Non
         delivery.attempts += 1
         delivery.last_error = error[:2000]
         delivery.last_status = status
-        if delivery.attempts >= delivery.max_attempts:
+        if final or delivery.attempts >= delivery.max_attempts:
             delivery.state = Delivery.State.DEAD
             delivery.next_attempt_at = None
             event_emit(event_type="DeliveryDeadLetteredEvent", resource_type="delivery", resource_id=delivery.pk,

@@ -1,7 +1,9 @@
 """TMF hub: listener subscriptions and at-least-once HTTP delivery of event envelopes."""
+import ipaddress
 import logging
+import socket
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from django.conf import settings
@@ -14,9 +16,41 @@ from .models import Delivery, HubSubscription
 logger = logging.getLogger(__name__)
 
 
+# Cloud metadata endpoints that are not link-local (169.254.169.254 is): AWS over IPv6, Alibaba.
+METADATA_ADDRESSES = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+
+
+def _address_refused(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast or ip.is_reserved
+            or ip in METADATA_ADDRESSES)
+
+
+def callback_refusal(callback: str) -> str | None:
+    """Why this callback may not be called (SSRF guard), or None. Checked when a listener registers and again
+    before every delivery (the name may resolve elsewhere by then). Off where BSS_HUB_ALLOW_LOCAL_CALLBACKS is
+    on (local and test settings: their listeners run on 127.0.0.1)."""
+    if settings.BSS_HUB_ALLOW_LOCAL_CALLBACKS:
+        return None
+    host = urlsplit(callback).hostname
+    if not host:
+        return "callback has no host"
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        return None  # does not resolve now: delivery checks again and fails like any unreachable listener
+    refused = sorted(address for address in addresses if _address_refused(address))
+    return f"callback host {host} resolves to a loopback, link-local or metadata address ({refused[0]})" \
+        if refused else None
+
+
 def hub_subscribe(*, api: str, callback: str, query: str = "", owner_party_id: str = "") -> HubSubscription:
     if not isinstance(callback, str) or not callback.lower().startswith(("http://", "https://")):
         raise ValidationFailed("callback must be an http(s) URL", reference_error="callback")
+    refusal = callback_refusal(callback)
+    if refusal:
+        raise ValidationFailed(refusal, reference_error="callback")
     if query is not None and not isinstance(query, str):
         raise ValidationFailed("query must be a string", reference_error="query")
     return HubSubscription.objects.create(api=api, callback=callback[:500], query=(query or "")[:500],
@@ -82,8 +116,12 @@ def listener_deliver(*, delivery_id) -> str:
         # Claim for the length of the call so a concurrent sweep does not post the same attempt twice.
         delivery.enqueued_at = timezone.now()
         delivery.save(update_fields=["enqueued_at"])
+    refusal = callback_refusal(callback)
+    if refusal:  # never becomes deliverable: dead-letter now
+        return delivery_record_failure(delivery_id=delivery_id, error=refusal, final=True)
     try:
-        response = requests.post(callback, json=envelope, timeout=settings.BSS_HTTP_TIMEOUT,
+        # No redirects: a 3xx could point the POST at an address the guard refuses.
+        response = requests.post(callback, json=envelope, timeout=settings.BSS_HTTP_TIMEOUT, allow_redirects=False,
                                  headers={"X-Correlation-ID": delivery.event.correlation_id or ""})
     except requests.RequestException as exc:
         return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))

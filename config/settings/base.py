@@ -205,6 +205,9 @@ LOGGING = {
 BSS_HTTP_TIMEOUT = (2.0, 5.0)
 BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "8"))
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "2.0"))
+# Hub callbacks to loopback, link-local or cloud metadata addresses are refused (SSRF) unless this is on
+# (local and test settings, whose listeners run on 127.0.0.1).
+BSS_HUB_ALLOW_LOCAL_CALLBACKS = os.environ.get("BSS_HUB_ALLOW_LOCAL_CALLBACKS", "0") == "1"
 # What a degraded service (TMF638 operatingStatus) does to the TMF637 product it realises, per service family
 # (docs/activation.md, "Product status follows service health"): "active" keeps the product active with a
 # serviceHealth characteristic; "suspended" also suspends it until the service is healthy again. A JSON object

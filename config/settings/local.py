@@ -5,3 +5,4 @@ from .base import *  # noqa: F401,F403
 
 DEBUG = False
 BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "1") == "1"  # the demo drives the simulator
+BSS_HUB_ALLOW_LOCAL_CALLBACKS = os.environ.get("BSS_HUB_ALLOW_LOCAL_CALLBACKS", "1") == "1"  # listeners on 127.0.0.1

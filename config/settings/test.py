@@ -14,3 +14,4 @@ BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "4"))  # dead 
 # Subscribers used only by the platform's own flow tests (loaded by the test worker too).
 BSS_SIMULATOR_CONTROLS = os.environ.get("BSS_SIMULATOR_CONTROLS", "1") == "1"  # tests drive the simulator
 BSS_EXTRA_HANDLER_MODULES = ["tests.bss.flow_handlers"]
+BSS_HUB_ALLOW_LOCAL_CALLBACKS = os.environ.get("BSS_HUB_ALLOW_LOCAL_CALLBACKS", "1") == "1"  # listeners on 127.0.0.1
