@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The system `bench/e2e.py` measures: `make run`'s services and data, but gunicorn instead of runserver.
 
-    python bench/serve.py [--web-workers 3] [--worker-concurrency 4]
+    python bench/serve.py [--web-workers 3] [--worker-concurrency 2]
 
 Same embedded PostgreSQL/Redis (or DATABASE_URL/REDIS_URL), migrations and demo data as `make run`; the web
 server is gunicorn (what production runs), plus a Celery worker and beat. Ctrl-C stops everything."""
@@ -17,7 +17,7 @@ import run  # noqa: E402 - scripts/run.py: services, migrations, demo data, supe
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web-workers", type=int, default=3)
-    parser.add_argument("--worker-concurrency", type=int, default=4)
+    parser.add_argument("--worker-concurrency", type=int, default=2)  # = cores: see docs/adr/0005
     args = parser.parse_args()
     run.CHILDREN["web"] = [str(run.BIN / "gunicorn"), "config.wsgi", "-b", f"{run.HOST}:{run.PORT}",
                            "-w", str(args.web_workers), "--log-level", "warning"]
