@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The system `bench/e2e.py` measures: `make run`'s services and data, but gunicorn instead of runserver.
 
-    python bench/serve.py [--web-workers 3] [--worker-concurrency 4]
+    python bench/serve.py [--web-workers 3] [--worker-concurrency 2]
 
 Same embedded PostgreSQL/Redis (or DATABASE_URL/REDIS_URL), migrations and demo data as `make run`; the web
 server is gunicorn (what production runs), plus a Celery worker and beat. Ctrl-C stops everything."""
@@ -27,7 +27,7 @@ def configure(web_workers: int = 3, worker_concurrency: int = 4) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web-workers", type=int, default=3)
-    parser.add_argument("--worker-concurrency", type=int, default=4)
+    parser.add_argument("--worker-concurrency", type=int, default=2)  # = cores: see docs/adr/0005
     args = parser.parse_args()
     configure(args.web_workers, args.worker_concurrency)
     return run.main()

@@ -179,7 +179,9 @@ def _pg_start(p: Profile) -> None:
                  as_pg_user=True, capture_output=True)
 
     options = [f"-p {p.pg_port}", f"-k {shlex.quote(str(sockets))}", "-c listen_addresses=127.0.0.1",
-               "-c max_connections=300", "-c shared_buffers=256MB"]
+               "-c max_connections=300", "-c shared_buffers=256MB",
+               # bench/e2e.py and bench/lists.py count SQL statements with it (CREATE EXTENSION in the bench)
+               "-c shared_preload_libraries=pg_stat_statements"]
     if p.throwaway:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
     # pg_ctl's own messages go to the server log too, so a failure shows everything in one place.
