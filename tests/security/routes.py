@@ -63,11 +63,12 @@ def _methods(callback, view) -> tuple[str, ...]:
 
 
 def tmf_routes() -> list[Route]:
-    """Every route under /tmf-api/ served by a view of a TMF API (the schema and docs views have none)."""
+    """Every v4 route under /tmf-api/ served by a view of a TMF API (the schema and docs views have none). The v5
+    mounts wrap the same viewsets and permissions (bss/api/versions.py); this suite does not walk them yet."""
     routes = []
     for pattern, callback in _walk(get_resolver()):
         view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        if not pattern.startswith("tmf-api/") or getattr(view, "tmf_api", None) is None:
+        if not pattern.startswith("tmf-api/") or "/v5/" in pattern or getattr(view, "tmf_api", None) is None:
             continue
         clean = re.sub(r"[\^$]", "", pattern.replace(ID, "<pk>"))
         routes.append(Route(clean, view, _methods(callback, view)))

@@ -54,7 +54,7 @@ def test_the_guard_is_off_in_test_and_local_settings(api, channel_a, monkeypatch
     import importlib
     import sys
 
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "k3y-" + "0123456789abcdefghij" * 3)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.org")
     monkeypatch.delenv("BSS_HUB_ALLOW_LOCAL_CALLBACKS", raising=False)
     for name in ("config.settings.local", "config.settings.production"):
