@@ -19,7 +19,7 @@ from django.utils import timezone
 from .context import current_correlation_id
 from .batch import TransactionMarker, WriteBatch
 from .fsm import transition_rows
-from .jobs import continue_in_task
+from .jobs import continue_in_task, task_memo, task_memo_forget
 from .api.versions import family_filter
 from .models import Delivery, HubSubscription, OutboxEvent
 
@@ -82,7 +82,8 @@ def register_renderer(resource_type: str, render) -> None:
 
 def _render_for_hub(api: str, resource_type: str, resource_id: str):
     # Rendered once, in v4: a listener on another version gets it reshaped (bss.api.versions) at delivery.
-    if not api or not HubSubscription.objects.filter(**family_filter(api)).exists():
+    # Called only for an event with listener deliveries, so a listener exists: no query to ask.
+    if not api:
         return None
     _load_renderers()
     render = _renderers.get(resource_type)
@@ -186,9 +187,14 @@ def _enqueue_deliveries(pending):
 
 
 def _subscriptions_of(api: str) -> list[HubSubscription]:
-    """The API's listeners (on every version of it), read once per transaction: a unit of work emits several events to the same hub.
-    The memo lives while its marker is pending, i.e. until this transaction commits or rolls back; any change to a
-    subscription drops it (signals connected in bss.apps)."""
+    """The API's listeners (on every version of it), read once per task in a worker (bss.jobs.task_memo), once per
+    transaction elsewhere: a task's units emit several events to the same hub. Any change to a subscription in
+    this process drops both memos (signals connected in bss.apps)."""
+    return task_memo(("hub_subscriptions", api), partial(_subscriptions_in_transaction, api))
+
+
+def _subscriptions_in_transaction(api: str) -> list[HubSubscription]:
+    # The memo lives while its marker is pending, i.e. until this transaction commits or rolls back.
     if not connection.in_atomic_block:
         return list(HubSubscription.objects.filter(**family_filter(api)))
     memo = getattr(connection, "bss_hub_memo", None)
@@ -207,6 +213,7 @@ class _HubMemo:
 
 def hub_memo_forget(**_) -> None:
     connection.bss_hub_memo = None
+    task_memo_forget()
 
 
 def _hub_max_attempts() -> int:

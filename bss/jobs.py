@@ -6,6 +6,7 @@ process hop saved per unit. The work stays recoverable: each unit's row is commi
 sweepers re-publish a unit whose worker died."""
 import logging
 import threading
+import time
 from collections import deque
 
 from celery import Task
@@ -33,14 +34,63 @@ class BestEffortTask(Task):
     ignore_result = True
 
 
+# A connection that answered a task that ended this recently is not health-checked again (CONN_HEALTH_CHECKS'
+# SELECT 1 was one statement and one transaction per task, a dozen per order).
+HEALTH_CHECK_AFTER_IDLE_SECONDS = 1.0
+
+
 def connect_connection_hygiene() -> None:
     """Around each task, what Django does around each request: drop a connection that broke or outlived
-    CONN_MAX_AGE, keep a healthy one (Celery's own closing is spaced out by CELERY_DB_REUSE_MAX)."""
+    CONN_MAX_AGE, keep a healthy one (Celery's own closing is spaced out by CELERY_DB_REUSE_MAX). The health check
+    runs only before a task that follows an idle spell: a connection broken meanwhile (a database restart) is
+    then replaced before the task's first query; a break without idleness raises in that task, whose work stays
+    pending for the sweeper, and the error closes the connection after it."""
     from celery import signals
-    from django.db import close_old_connections
 
-    signals.task_prerun.connect(lambda **_: close_old_connections(), weak=False)
-    signals.task_postrun.connect(lambda **_: close_old_connections(), weak=False)
+    signals.task_prerun.connect(_connection_check_if_idle, weak=False)
+    signals.task_postrun.connect(_connection_settle, weak=False)
+    signals.task_prerun.connect(task_memo_forget, weak=False)
+    signals.task_postrun.connect(task_memo_forget, weak=False)
+
+
+_memo = threading.local()
+
+
+def _connection_check_if_idle(**_) -> None:
+    from django.db import close_old_connections, connections
+
+    idle = time.monotonic() - getattr(_memo, "task_ended_at", 0.0) >= HEALTH_CHECK_AFTER_IDLE_SECONDS
+    if idle or any(conn.errors_occurred for conn in connections.all(initialized_only=True)):
+        close_old_connections()  # and the next query health-checks the connection first
+
+
+def _connection_settle(**_) -> None:
+    from django.db import close_old_connections, connections
+
+    close_old_connections()  # closes a connection that errored and is unusable, or outlived CONN_MAX_AGE
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            conn.health_check_done = True  # it answered this task; _connection_check_if_idle decides the next
+    _memo.task_ended_at = time.monotonic()
+
+
+def task_memo(key, load):
+    """`load()` once per running task (the web and shells load every time): reference rows a task reads in each
+    of its units (hub subscriptions, the simulator's knobs) cost one query per task instead of one per unit.
+    A change made by this process drops the memo at once (`task_memo_forget`); one made by another process is
+    seen from that process's next task on, i.e. within a task's run time (milliseconds)."""
+    if not in_task():
+        return load()
+    memo = getattr(_memo, "values", None)
+    if memo is None:
+        memo = _memo.values = {}
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def task_memo_forget(**_) -> None:
+    _memo.values = None
 
 
 _local = threading.local()

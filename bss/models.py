@@ -91,7 +91,9 @@ class Delivery(models.Model):
 class TransitionLog(models.Model):
     """Every state change of every state machine, with who and why."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # No database constraint: a step writes several rows and PostgreSQL checked each against django_content_type
+    # (58 lookups per order); content types are never deleted, and Django still cascades if one were.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_constraint=False)
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
     transition = models.CharField(max_length=60)

@@ -4,12 +4,13 @@ import random
 import time
 from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from bss.errors import ValidationFailed
 from bss.events import enqueue_safely, event_emit
+from bss.jobs import task_memo
 
 from . import events
 from .adapters import DONE, ERROR, PENDING, Result
@@ -101,8 +102,10 @@ def serving_element_capacity_set(*, element: str, total_ports: int,
 
 
 def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id: str, params: dict) -> Result:
-    """One adapter call. Faults are rolled per call; the change itself happens at most once per key."""
-    knobs = simulator_platform_get(platform=platform)
+    """One adapter call. Faults are rolled per call; the change itself happens at most once per key.
+    The knobs are read once per task (a task calls the platforms of several steps); `network_sim` changes
+    reach the next task."""
+    knobs = task_memo(("simulator_platform", platform), partial(simulator_platform_get, platform=platform))
     if knobs.latency_ms:
         time.sleep(knobs.latency_ms / 1000)
     if random.random() < knobs.error_rate:
@@ -110,19 +113,8 @@ def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id
     if random.random() < knobs.reject_rate:
         return Result(ERROR, {"status": 422}, f"{platform}: HTTP 422 request refused", transient=False)
     try:
-        with transaction.atomic():
-            operation, created = NetworkOperation.objects.get_or_create(
-                idempotency_key=str(idempotency_key),
-                defaults={"platform": platform, "service_id": str(service_id), "kind": kind, "params": params})
-            if created:
-                _port_reserve(operation)  # on acceptance, so an accepted reservation already counts
-            if created and not knobs.async_completion:
-                _operation_execute(operation)
-            elif operation.state == OperationState.PENDING:
-                # New, or a replay of one whose callback may have been lost: (re)schedule the completion.
-                transaction.on_commit(partial(enqueue_safely, "apps.network.tasks.network_operation_complete_task",
-                                              operation.pk, queue="activation",
-                                              countdown=knobs.callback_delay_ms / 1000))
+        operation = _operation_accept(platform=platform, kind=kind, idempotency_key=idempotency_key,
+                                      service_id=service_id, params=params, knobs=knobs)
     except PortUnavailable as exc:  # rolled back: no operation recorded, so a later call may try again
         return Result(ERROR, {"status": 409}, f"{platform}: {exc}", transient=False)
     if random.random() < knobs.timeout_rate:
@@ -130,6 +122,34 @@ def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id
     if operation.state == OperationState.DONE:
         return Result(DONE, operation.response)
     return Result(PENDING, {"operation_id": operation.pk})
+
+
+def _operation_accept(*, platform, kind, idempotency_key, service_id, params, knobs):
+    """Record the operation once per key and run it (or schedule its completion). A plain INSERT, no savepoint
+    (the adapter is called outside any transaction): of two calls with one key at once, one fails on the unique
+    key, its transaction rolls back whole, and its second try finds the other's operation, as a replay does."""
+    for last_try in (False, True):
+        try:
+            with transaction.atomic():
+                operation = NetworkOperation.objects.filter(idempotency_key=str(idempotency_key)).first()
+                created = operation is None
+                if created:
+                    operation = NetworkOperation.objects.create(
+                        idempotency_key=str(idempotency_key), platform=platform, service_id=str(service_id),
+                        kind=kind, params=params)
+                    _port_reserve(operation)  # on acceptance, so an accepted reservation already counts
+                if created and not knobs.async_completion:
+                    _operation_execute(operation)
+                elif operation.state == OperationState.PENDING:
+                    # New, or a replay of one whose callback may have been lost: (re)schedule the completion.
+                    transaction.on_commit(partial(enqueue_safely,
+                                                  "apps.network.tasks.network_operation_complete_task",
+                                                  operation.pk, queue="activation",
+                                                  countdown=knobs.callback_delay_ms / 1000))
+            return operation
+        except IntegrityError:
+            if last_try:
+                raise
 
 
 def network_operation_complete(*, operation_id: int) -> bool:

@@ -4,7 +4,7 @@ from apps.fallout.events import FALLOUT_CASE_STATE_CHANGE
 from apps.reconciliation.events import DRIFT_DETECTED, DRIFT_SETTLED
 from bss.events import subscriber
 
-from . import events, services
+from . import events, selectors, services
 
 
 @subscriber(events.PRODUCT_ORDER_CREATE, events.PRODUCT_ORDER_ATTRIBUTE_VALUE_CHANGE, queue="orders")
@@ -32,9 +32,14 @@ SERVICE_ORDER_ENDED = ("completed", "failed", "partial", "cancelled", "rejected"
 @subscriber(events.SERVICE_ORDER_STATE_CHANGE, queue="orders",
             when=lambda payload: payload.get("state") in SERVICE_ORDER_ENDED)
 def record_service_order_outcome(event):
-    """A safety net behind the per-item events: the ended order's items, recorded again (idempotent)."""
+    """A safety net behind the per-item events: the ended order's items whose outcome COM has not recorded yet
+    (normally none: one read, and the per-item path did the work)."""
     payload = event.payload
-    for item in payload.get("items") or []:
+    submission = selectors.submission_by_external_id(external_id=payload.get("external_id") or "")
+    items = payload.get("items") or []
+    awaiting = selectors.service_item_keys_awaiting(
+        submission=submission, keys=[item.get("key") or "" for item in items]) if submission else set()
+    for item in (item for item in items if item.get("key") in awaiting):
         services.service_order_outcome_record(external_id=payload.get("external_id") or "", key=item.get("key") or "",
                                               state=item.get("state") or "", service_id=item.get("service_id"),
                                               error=item.get("error"), fallout=bool(item.get("fallout")))

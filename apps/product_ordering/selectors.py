@@ -43,6 +43,13 @@ def submission_by_external_id(*, external_id: str) -> ServiceOrderSubmission | N
     return ServiceOrderSubmission.objects.select_related("order_item").filter(external_id=external_id).first()
 
 
+def service_item_keys_awaiting(*, submission: ServiceOrderSubmission, keys) -> set[str]:
+    """Of these keys, the service items of the submission's order item that still await an outcome."""
+    return set(ServiceItem.objects.filter(order_item_id=submission.order_item_id, key__in=list(keys),
+                                          state__in=(ServiceItemState.SUBMITTED, ServiceItemState.HELD))
+               .values_list("key", flat=True))
+
+
 def service_orders_running(*, order: ProductOrder) -> list[str]:
     """Activation's ids of this order's service orders that still have items awaiting an outcome."""
     ids = (ServiceItem.objects.filter(order_item__order=order, state=ServiceItemState.SUBMITTED)

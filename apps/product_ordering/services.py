@@ -321,8 +321,9 @@ def service_order_outcome_record(*, external_id: str, key: str, state: str, serv
         order = _lock_order(submission.order_item.order_id)
         item = ProductOrderItem.objects.select_for_update(of=("self",)).get(pk=submission.order_item_id)
         service_item = item.service_items.select_for_update(of=("self",)).filter(key=key).first()
-        submission.remote_state = state
-        submission.save(update_fields=["remote_state"])
+        if submission.remote_state != state:
+            submission.remote_state = state
+            submission.save(update_fields=["remote_state"])
         if service_item is None or service_item.state not in (ServiceItemState.SUBMITTED, ServiceItemState.HELD) \
                 or submission.attempt != item.attempts:
             return order

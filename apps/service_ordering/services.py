@@ -426,13 +426,14 @@ def _job_call(*, job) -> str:
     except Exception as exc:  # noqa: BLE001 - an adapter crash is a transient failure of this attempt
         logger.exception("adapter call failed", extra={"job_id": job.pk})
         result = Result(ERROR, {}, f"{type(exc).__name__}: {exc}", transient=True)
-    return activation_job_record(job_id=job.pk, result=result)
+    return activation_job_record(job_id=job.pk, result=result, ids=(job.item_id, job.item.order_id))
 
 
-def activation_job_record(*, job_id, result: Result) -> str:
-    """What the platform answered decides the job's next state and the item's next step."""
+def activation_job_record(*, job_id, result: Result, ids: tuple | None = None) -> str:
+    """What the platform answered decides the job's next state and the item's next step. `ids` (item, order)
+    when the caller holds the job already: a read fewer (they never change)."""
     with service_atomic():
-        ids = ActivationJob.objects.filter(pk=job_id).values_list("item_id", "item__order_id").first()
+        ids = ids or ActivationJob.objects.filter(pk=job_id).values_list("item_id", "item__order_id").first()
         if ids is None:
             return "unknown"
         item_id, order_id = ids

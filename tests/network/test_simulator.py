@@ -131,3 +131,33 @@ def test_observed_configs_page_reads_one_platform_in_keyset_pages(db):
     rest = observed_configs_page(platform="ipam", after=first[-1][0], upto="s3")
     assert first == [("s1", {"ip": "s1"}, "ok"), ("s2", {"ip": "s2"}, "ok")]
     assert rest == [("s3", {"ip": "s3"}, "ok")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_calls_with_one_key_at_once_make_one_operation():
+    """The second call's INSERT waits on the first's uncommitted row, fails on the unique key once the first
+    commits, and its retry finds that operation (no savepoint on the hot path, no second change)."""
+    import threading
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    network_sim_async(platform="ipam", enabled=False)
+    first = psycopg.connect(**connection.get_connection_params())  # the other call, mid-transaction
+    first.execute("INSERT INTO network_networkoperation (idempotency_key, platform, service_id, kind, params, state,"
+                  " response, created_at) VALUES ('job-7', 'ipam', 'svc-7', 'apply', '{}', 'done',"
+                  " '{\"applied\": {\"routing\": \"static\"}}', now())")
+    answers = []
+    second = threading.Thread(target=lambda: answers.append(adapter_for("ipam").apply(
+        idempotency_key="job-7", service_id="svc-7", params={"routing": "static"})))
+    second.start()
+    time.sleep(0.5)
+    assert answers == []  # waiting on the first call's row
+    first.commit()
+    first.close()
+    second.join(10)
+
+    assert [(a.outcome, a.response) for a in answers] == [("done", {"applied": {"routing": "static"}})]
+    assert NetworkOperation.objects.filter(idempotency_key="job-7").count() == 1
+    assert not ObservedConfig.objects.filter(service_id="svc-7").exists()  # the second call changed nothing
