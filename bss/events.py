@@ -14,6 +14,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .context import current_correlation_id
@@ -158,7 +159,7 @@ def _after_commit(event: OutboxEvent, deliveries: list[Delivery]) -> None:
             logger.exception("event render failed", extra={"event_id": str(event.pk)})
     for delivery in deliveries:
         if delivery.kind == Delivery.Kind.HANDLER:
-            continue_in_task(_run_handler, delivery_id=delivery.pk,
+            continue_in_task(_run_handler, delivery=delivery,
                              otherwise=partial(_enqueue_deliveries, [(delivery.pk, delivery.queue)]))
     _enqueue_deliveries([(d.pk, d.queue) for d in listeners])
 
@@ -238,7 +239,7 @@ def delivery_run(*, delivery_id) -> str:
     if delivery is None or delivery.state != Delivery.State.PENDING:
         return "skipped"
     if delivery.kind == Delivery.Kind.HANDLER:
-        return _run_handler(delivery_id)
+        return _run_handler(delivery)
     from .hub import listener_deliver
 
     return listener_deliver(delivery_id=delivery_id)
@@ -269,26 +270,26 @@ def service_atomic():
         yield
 
 
-def _run_handler(delivery_id) -> str:
+def _run_handler(delivery: Delivery) -> str:
+    """Run a handler delivery (its row and event as the caller holds them) exactly once: the delivery is marked
+    delivered first, in the handler's own transaction, by an UPDATE that only a pending row matches. It locks the
+    row, so a second runner (a sweeper's republish) waits, then matches nothing and skips; a failing handler
+    rolls the mark back with its own writes."""
     try:
         with transaction.atomic():
-            delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related("event")
-                        .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
-            if delivery is None:
+            claimed = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.PENDING).update(
+                state=Delivery.State.DELIVERED, attempts=F("attempts") + 1, delivered_at=timezone.now())
+            if not claimed:
                 return "skipped"
             entry = subscriber_by_path(delivery.target)
             if entry is None:
                 raise LookupError(f"no subscriber registered as {delivery.target}")
             with _inside_unit():
                 entry.func(delivery.event)
-            delivery.state = Delivery.State.DELIVERED
-            delivery.attempts += 1
-            delivery.delivered_at = timezone.now()
-            delivery.save(update_fields=["state", "attempts", "delivered_at"])
         return "delivered"
     except Exception as exc:  # noqa: BLE001 - the handler's writes rolled back; count the attempt
-        logger.exception("handler failed", extra={"delivery_id": delivery_id})
-        return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))
+        logger.exception("handler failed", extra={"delivery_id": delivery.pk})
+        return delivery_record_failure(delivery_id=delivery.pk, error=repr(exc))
 
 
 def delivery_record_failure(*, delivery_id, error: str, status: int | None = None, final: bool = False) -> str:

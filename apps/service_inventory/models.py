@@ -49,6 +49,13 @@ class Service(ConcurrentTransitionMixin, TMFEntity):
 
     class Meta:
         ordering = ["-created_at"]
+        # A channel's filtered lists (bench/lists.py): the page is an index range scan in list order and the
+        # X-Total-Count an index-only scan, instead of a scan of every service the channel owns.
+        indexes = [
+            models.Index(fields=["owner_party_id", "state", "created_at"], name="service_owner_state_idx"),
+            models.Index(fields=["owner_party_id", "spec_id", "state", "created_at"], name="service_owner_spec_idx"),
+            models.Index(fields=["owner_party_id", "family", "service_date"], name="service_owner_family_idx"),
+        ]
 
     def __str__(self):
         return f"{self.spec_name or self.spec_id} {self.pk} ({self.state})"
