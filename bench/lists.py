@@ -77,11 +77,11 @@ def seeded() -> int:
         return cursor.fetchone()[0]
 
 
-def seed(count: int, owner: str, batch: int = 200_000) -> float:
+def seed(count: int, owner: str, batch: int = 200_000, spec: str = SPEC) -> float:
     started = time.monotonic()
     with connection.cursor() as cursor:
         for start in range(0, count, batch):
-            cursor.execute(SEED, {"spec": SPEC, "owner": owner, "start": start, "stop": min(count, start + batch)})
+            cursor.execute(SEED, {"spec": spec, "owner": owner, "start": start, "stop": min(count, start + batch)})
         cursor.execute("ANALYZE service_inventory_service")
     return time.monotonic() - started
 
