@@ -327,7 +327,7 @@ def redis_outage(system, channel, args):
     time.sleep(args.redis_down)
     system.redis(up=True)
     down = time.monotonic() - down_at
-    return Fault(f"Redis stopped {down:.0f} s (drain: from the load's end)", load.wait())
+    return Fault(f"Redis stopped {down:.0f} s (drain: from Redis back)", load.wait())
 
 
 class Prober:
@@ -509,12 +509,14 @@ def callback_timeout(system, channel, args):
                 time.sleep(args.callback_stuck_seconds if locked else 0.5)
     answers = load.wait()
     orders = [a["id"] for a in answers if a.get("id")]
-    wait_terminal(orders, args.drain_timeout)
+    drain = wait_terminal(orders, args.drain_timeout)  # here: the retries' count is read once they ran
     close_old_connections()
     timed_out = Delivery.objects.filter(target=CALLBACK, last_error__contains="statement timeout").count()
     checks = [(f"{len(stuck)} callbacks held {args.callback_stuck_seconds:.0f} s; {timed_out} answered with the "
                f"statement timeout ({args.callback_timeout_ms} ms), rolled back and retried", timed_out > 0)]
-    return Fault(f"{len(stuck)} callbacks stuck on a row lock", answers, checks)
+    drained = f"{drain:.0f} s" if drain is not None else "timed out"
+    return Fault(f"{len(stuck)} callbacks stuck on a row lock (drain from the load's end: {drained})", answers,
+                 checks)
 
 
 def duplicates(system, channel, args):
