@@ -15,16 +15,13 @@ PostgreSQL, and the ratio of the order flow's commit rate to it.
 Needs the demo data (`manage.py seed_demo`), a worker and beat; `python bench/serve.py` brings all of it up.
 Without --token a token is issued for demo-channel through manage.py (same DATABASE_URL)."""
 import argparse
-import json
 import os
-import threading
 import re
 import subprocess
 import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -32,6 +29,9 @@ import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bss.hub_listener import Listener  # noqa: E402 - the tests' listener, Django-free
 OFFERING = "Business Fiber 1 Gbps"
 ORDERING = "/tmf-api/productOrderingManagement/v4/productOrder"
 CATALOG = "/tmf-api/productCatalogManagement/v4/productOffering"
@@ -40,6 +40,10 @@ HUB = "/tmf-api/productOrderingManagement/v4/hub"
 SAFETY_POLL_SECONDS = 5
 FK_CHECK = "SELECT % FROM ONLY % FOR KEY SHARE OF x"  # the shape of PostgreSQL's referential-integrity checks
 ENDED = {"completed", "failed", "partial", "cancelled", "rejected"}
+
+
+def order_of(envelope) -> dict:
+    return (envelope.get("event") or {}).get("productOrder") or {}
 
 
 def percentile(values, share):
@@ -183,45 +187,13 @@ def pgbench_tps(database_url, clients, seconds=10):
     return float(re.search(r"tps = ([\d.]+)", out).group(1))
 
 
-class Listener:
-    """The channel's hub listener: records when each order reached an end state."""
-
-    def __init__(self):
-        self.ended = {}  # order id -> (state, perf_counter when heard)
-        self.changed = threading.Condition()
-        listener = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                envelope = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                order = (envelope.get("event") or {}).get("productOrder") or {}
-                if order.get("state") in ENDED:
-                    with listener.changed:
-                        listener.ended.setdefault(order.get("id"), (order["state"], time.perf_counter()))
-                        listener.changed.notify_all()
-                self.send_response(201)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/listener"
-
-    def wait(self, order_id, deadline):
-        with self.changed:
-            self.changed.wait_for(lambda: order_id in self.ended, timeout=max(0.0, deadline - time.perf_counter()))
-            return self.ended.get(order_id)
-
-
 class Bench:
     def __init__(self, base_url, token, customer_id, account_id, timeout):
         self.base_url = base_url.rstrip("/")
         self.session_headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.customer_id, self.account_id, self.timeout = customer_id, account_id, timeout
         self.offering_id = self.find_offering()
-        self.listener = Listener()
+        self.listener = Listener().start()
         response = requests.post(self.base_url + HUB, headers=self.session_headers, timeout=10, json={
             "callback": self.listener.url, "query": "eventType=ProductOrderStateChangeEvent"})
         response.raise_for_status()
@@ -229,7 +201,7 @@ class Bench:
 
     def close(self):
         requests.delete(f"{self.base_url}{HUB}/{self.subscription}", headers=self.session_headers, timeout=10)
-        self.listener.server.shutdown()
+        self.listener.stop()
 
     def get(self, path, **params):
         response = requests.get(self.base_url + path, params=params, headers=self.session_headers, timeout=10)
@@ -267,7 +239,10 @@ class Bench:
         deadline = result["posted"] + self.timeout
         heard = None
         while heard is None and time.perf_counter() < deadline:
-            heard = self.listener.wait(result["order_id"], min(deadline, time.perf_counter() + SAFETY_POLL_SECONDS))
+            ended = self.listener.first(lambda envelope: order_of(envelope).get("id") == result["order_id"]
+                                        and order_of(envelope).get("state") in ENDED,
+                                        min(deadline, time.perf_counter() + SAFETY_POLL_SECONDS))
+            heard = (order_of(ended[0])["state"], ended[1]) if ended else None
             polled = self.get(f"{ORDERING}/{result['order_id']}")["state"] if heard is None else None
             if polled in ENDED:  # ended without us hearing it (yet): the notification may still be in backoff
                 heard = (polled, time.perf_counter())

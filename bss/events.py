@@ -141,7 +141,8 @@ def _deliveries_for(event: OutboxEvent) -> list[Delivery]:
             for entry in subscribers_of(event.event_type) if entry.wants(event.payload)]
     if event.api:
         rows += [Delivery(event=event, kind=Delivery.Kind.LISTENER, target=str(sub.pk), subscription=sub,
-                          queue="notifications", max_attempts=_hub_max_attempts())
+                          resource=f"{event.resource_type}/{event.resource_id}"[:130], queue="notifications",
+                          max_attempts=_hub_max_attempts())
                  for sub in _matching_subscriptions(event)]
     return rows
 
@@ -182,9 +183,47 @@ def _enqueue_deliveries(pending):
     if not pending:
         return
     Delivery.objects.filter(pk__in=[pk for pk, _ in pending]).update(enqueued_at=timezone.now())
+    _publish_stamped(pending)
+
+
+def _publish_stamped(pending):
     unpublished = [pk for pk, queue in pending if not enqueue_safely("bss.tasks.delivery_run_task", pk, queue=queue)]
     if unpublished:  # the broker is down: the sweeper may take these at once
-        Delivery.objects.filter(pk__in=unpublished).update(enqueued_at=None)
+        Delivery.objects.filter(pk__in=unpublished).update(enqueued_at=None, next_attempt_at=None)
+
+
+def listener_earlier_undelivered():
+    """The listener deliveries before the outer one (OuterRef) for its (subscription, resource) that are neither
+    delivered nor dead: while one exists, the outer one waits (bss.hub.listener_deliver)."""
+    from django.db.models import OuterRef
+
+    return Delivery.objects.filter(kind=Delivery.Kind.LISTENER, state=Delivery.State.PENDING,
+                                   subscription_id=OuterRef("subscription_id"), resource=OuterRef("resource"),
+                                   pk__lt=OuterRef("pk"))
+
+
+def listener_wake(candidates) -> None:
+    """Publish the parked deliveries among `candidates` whose turn has come. Parked = no enqueued_at but a
+    next_attempt_at (the re-check); a fresh or unpublished row has neither and is its emitter's or the sweeper's.
+    Stamping is conditional, so of the two that may wake one (the earlier delivery ending, or itself re-checking
+    right after it parked) only one publishes it."""
+    from django.db.models import Exists
+
+    parked = {"state": Delivery.State.PENDING, "enqueued_at__isnull": True, "next_attempt_at__isnull": False}
+    due = candidates.filter(**parked).exclude(Exists(listener_earlier_undelivered())).values_list("pk", "queue")
+    for pk, queue in list(due):
+        if Delivery.objects.filter(pk=pk, **parked).update(enqueued_at=timezone.now(), next_attempt_at=None):
+            _publish_stamped([(pk, queue)])
+
+
+def listener_wake_next(delivery) -> None:
+    """`delivery` ended (delivered or dead): its resource's next listener delivery may go."""
+    if delivery.kind != Delivery.Kind.LISTENER or delivery.subscription_id is None:
+        return
+    following = (Delivery.objects.filter(kind=Delivery.Kind.LISTENER, state=Delivery.State.PENDING,
+                                         subscription_id=delivery.subscription_id, resource=delivery.resource,
+                                         pk__gt=delivery.pk).order_by("pk").values_list("pk", flat=True)[:1])
+    listener_wake(Delivery.objects.filter(pk__in=following))
 
 
 def _subscriptions_of(api: str) -> list[HubSubscription]:
@@ -308,6 +347,8 @@ def delivery_record_failure(*, delivery_id, error: str, status: int | None = Non
             event_emit(event_type="DeliveryDeadLetteredEvent", resource_type="delivery", resource_id=delivery.pk,
                        payload={"target": delivery.target, "kind": delivery.kind, "event_id": str(delivery.event_id),
                                 "event_type": delivery.event.event_type, "error": delivery.last_error})
+            # A dead letter no longer holds its resource's later events back (re-sent, it arrives after them).
+            transaction.on_commit(partial(listener_wake_next, delivery))
         else:
             delay = settings.BSS_HUB_BACKOFF_BASE * (2 ** (delivery.attempts - 1))
             delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)

@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from .errors import ValidationFailed
@@ -95,12 +96,22 @@ def _v4_envelope(event) -> dict:
     return envelope
 
 
+# A parked delivery is woken by the earlier one's end; this re-check by the sweeper only covers a lost wake-up.
+WAITING_RECHECK = timedelta(minutes=5)
+
+
 def listener_deliver(*, delivery_id) -> str:
-    """POST the envelope to the callback; 2xx marks it delivered, anything else counts an attempt."""
-    from .events import delivery_record_failure
+    """POST the envelope to the callback; 2xx marks it delivered, anything else counts an attempt.
+
+    A resource's events reach a listener in event order: while an earlier delivery of the same (subscription,
+    resource) is pending (say its worker died mid-call and it waits for redelivery), this one is parked and
+    woken when that one is delivered or dead-lettered. The check rides on the claiming SELECT."""
+    from .events import delivery_record_failure, listener_earlier_undelivered, listener_wake
 
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",)).select_related("event", "subscription")
+        delivery = (Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("event", "subscription")
+                    .annotate(behind=Exists(listener_earlier_undelivered()))
                     .filter(pk=delivery_id, state=Delivery.State.PENDING).first())
         if delivery is None:
             return "skipped"
@@ -111,11 +122,20 @@ def listener_deliver(*, delivery_id) -> str:
             delivery.last_error = "subscription removed"
             delivery.save(update_fields=["state", "last_error"])
             return "dead"
-        callback = delivery.subscription.callback
-        envelope = event_envelope(delivery.event, delivery.subscription.api)
-        # Claim for the length of the call so a concurrent sweep does not post the same attempt twice.
-        delivery.enqueued_at = timezone.now()
-        delivery.save(update_fields=["enqueued_at"])
+        if delivery.behind:  # parked: not published (no enqueued_at) until its turn
+            delivery.enqueued_at = None
+            delivery.next_attempt_at = timezone.now() + WAITING_RECHECK
+            delivery.save(update_fields=["enqueued_at", "next_attempt_at"])
+        else:
+            callback = delivery.subscription.callback
+            envelope = event_envelope(delivery.event, delivery.subscription.api)
+            # Claim for the length of the call so a concurrent sweep does not post the same attempt twice.
+            delivery.enqueued_at = timezone.now()
+            delivery.save(update_fields=["enqueued_at"])
+    if delivery.behind:
+        # The earlier one may have ended before this one was parked, and found nothing to wake.
+        listener_wake(Delivery.objects.filter(pk=delivery_id))
+        return "waiting"
     refusal = callback_refusal(callback)
     if refusal:  # never becomes deliverable: dead-letter now
         return delivery_record_failure(delivery_id=delivery_id, error=refusal, final=True)
@@ -126,9 +146,29 @@ def listener_deliver(*, delivery_id) -> str:
     except requests.RequestException as exc:
         return delivery_record_failure(delivery_id=delivery_id, error=repr(exc))
     if 200 <= response.status_code < 300:
-        Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING).update(
-            state=Delivery.State.DELIVERED, attempts=delivery.attempts + 1, last_status=response.status_code,
-            delivered_at=timezone.now())
+        _mark_delivered_and_wake_next(delivery_id, response.status_code)
         return "delivered"
     return delivery_record_failure(delivery_id=delivery_id, error=f"HTTP {response.status_code}",
                                    status=response.status_code)
+
+
+def _mark_delivered_and_wake_next(delivery_id, status: int) -> None:
+    """Mark delivered and stamp the resource's next delivery if it is parked (see events.listener_wake), in one
+    statement: the hot path costs what it did before the ordering. Then publish the one stamped."""
+    from .events import _publish_stamped
+
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH done AS (UPDATE {table} SET state = %s, attempts = attempts + 1, last_status = %s, "
+            f"delivered_at = %s WHERE id = %s AND state = %s RETURNING id, subscription_id, resource) "
+            f"UPDATE {table} AS d SET enqueued_at = %s, next_attempt_at = NULL FROM done "
+            f"WHERE d.id = (SELECT n.id FROM {table} AS n WHERE n.kind = %s AND n.state = %s "
+            f"AND n.subscription_id = done.subscription_id AND n.resource = done.resource AND n.id > done.id "
+            f"ORDER BY n.id LIMIT 1) AND d.enqueued_at IS NULL AND d.next_attempt_at IS NOT NULL "
+            f"RETURNING d.id, d.queue",
+            [Delivery.State.DELIVERED, status, now, delivery_id, Delivery.State.PENDING, now,
+             Delivery.Kind.LISTENER, Delivery.State.PENDING])
+        woken = cursor.fetchall()
+    _publish_stamped(woken)

@@ -124,3 +124,11 @@ def continue_in_task(func, *, otherwise, **kwargs) -> None:
                 logger.exception("follow-up work failed; left for the sweeper", extra={"unit": unit.__name__})
     finally:
         _local.pending = None
+
+
+def statement_timeout_local(*, milliseconds: int) -> None:
+    """Cancel any statement of the current transaction that runs longer (SET LOCAL: it ends with the transaction)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(milliseconds)}ms"])

@@ -68,6 +68,9 @@ class Delivery(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     target = models.CharField(max_length=200, help_text="handler path, or hub subscription id")
     subscription = models.ForeignKey(HubSubscription, null=True, blank=True, on_delete=models.SET_NULL)
+    # A listener hears one resource's events in event order: a delivery waits while an earlier one of the same
+    # (subscription, resource) is still pending (bss.hub.listener_deliver).
+    resource = models.CharField(max_length=130, blank=True, help_text="listener: the event's resource_type/id")
     queue = models.CharField(max_length=30, default="default")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -81,7 +84,10 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "target"], name="delivery_once_per_target")]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx"),
+                   # Only undelivered listener rows: small, and what the in-order check and the wake-up read.
+                   models.Index(fields=["subscription", "resource", "id"], name="delivery_listener_order_idx",
+                                condition=models.Q(kind="listener", state="pending"))]
         verbose_name_plural = "deliveries"
 
     def __str__(self):

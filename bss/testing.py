@@ -1,13 +1,13 @@
 """Test helpers shared by every app's tests: tokens, TMF error assertions, the parametrised API checks."""
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from .hub_listener import Listener  # noqa: F401 (the tests' listener)
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"
 TMF_SPECS_DIR = Path(os.environ.get("TMF_SPECS_DIR", SHARED / "tmf" / "specs"))
@@ -68,37 +68,3 @@ def outbox_drain(max_rounds: int = 20) -> int:
         if not deliveries:
             break
     return ran
-
-
-class Listener:
-    """A local TMF listener: records every envelope POSTed to it; can be stopped and restarted on its port."""
-
-    def __init__(self):
-        self.received = []
-        self.server = None
-        self.port = None
-
-    def start(self):
-        received = self.received
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(201)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port or 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/listener"

@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from apps.service_qualification.selectors import serving_element_for
 from bss.errors import IllegalTransition, NotFound, ValidationFailed
 from bss.events import enqueue_safely, event_emit, service_atomic
 from bss.fsm import transition_apply
-from bss.jobs import continue_in_task, in_task
+from bss.jobs import continue_in_task, in_task, statement_timeout_local
 
 from . import conf, events
 from .activators import PLACE, SERVING_ELEMENT, PlannedStep, activator_for
@@ -537,10 +538,14 @@ def _fallout(item, *, kind: str, summary: str, job=None, context: dict | None = 
 
 
 def activation_external_result(*, idempotency_key: str, response: dict) -> str:
-    """A platform's asynchronous completion of the call a job made (the key is the job id)."""
+    """A platform's asynchronous completion of the call a job made (the key is the job id). Bounded in time: a
+    statement stuck past BSS_CALLBACK_STATEMENT_TIMEOUT_MS fails the whole callback (nothing half applied) and
+    its delivery retries it."""
     if not str(idempotency_key).isdigit():
         return "unknown"
-    return activation_job_record(job_id=int(idempotency_key), result=Result(DONE, response))
+    with transaction.atomic():
+        statement_timeout_local(milliseconds=settings.BSS_CALLBACK_STATEMENT_TIMEOUT_MS)
+        return activation_job_record(job_id=int(idempotency_key), result=Result(DONE, response))
 
 
 # --- the order's state: derived from its items, in one place --------------------------------------------

@@ -1,10 +1,11 @@
 """One error shape for every failure: {code, reason, message, status, referenceError?}."""
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError, OperationalError
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -12,6 +13,12 @@ from rest_framework.response import Response
 from bss.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
+# The database is down, restarting or timed out a statement: the client may try again (OperationalError covers
+# refused connections, "the database system is shutting down" and statement timeouts; InterfaceError a
+# connection the server closed under us).
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 _DRF_CODES = {
     drf.ParseError: ("MALFORMED_REQUEST", "Malformed request body"),
@@ -82,14 +89,19 @@ def error_for(exc) -> tuple[int, dict, dict]:
         return exc.status_code, tmf_error_body(exc.status_code, code, reason, str(exc.detail)), headers
     if isinstance(exc, IntegrityError):
         return 409, tmf_error_body(409, "CONFLICT", "Conflicting write", "the request conflicts with existing data"), headers
-    if isinstance(exc, OperationalError):
-        logger.exception("database unavailable")
-        return 503, tmf_error_body(503, "SERVICE_UNAVAILABLE", "Service unavailable", "try again later"), headers
+    if isinstance(exc, UNAVAILABLE):
+        return unavailable(exc)
     if isinstance(exc, DatabaseError):
         logger.exception("database error")
         return 400, tmf_error_body(400, "INVALID_REQUEST", "Invalid request", "the request could not be stored"), headers
     logger.exception("unhandled error", exc_info=exc)
     return 500, tmf_error_body(500, "INTERNAL_ERROR", "Internal error", "an unexpected error occurred"), headers
+
+
+def unavailable(exc) -> tuple[int, dict, dict]:
+    logger.warning("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+    return 503, tmf_error_body(503, "SERVICE_UNAVAILABLE", "Service unavailable", "try again later"), {
+        "Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def tmf_exception_handler(exc, context):
@@ -115,4 +127,9 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls it while handling the exception (outside DRF: middleware, sessions, console pages).
+    exc = sys.exc_info()[1]
+    if isinstance(exc, UNAVAILABLE):
+        status, body, headers = unavailable(exc)
+        return JsonResponse(body, status=status, headers=headers)
     return json_error(request, 500, "INTERNAL_ERROR", "Internal error", "an unexpected error occurred")

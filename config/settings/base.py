@@ -205,6 +205,10 @@ LOGGING = {
 BSS_HTTP_TIMEOUT = (2.0, 5.0)
 BSS_HUB_MAX_ATTEMPTS = int(os.environ.get("BSS_HUB_MAX_ATTEMPTS", "8"))
 BSS_HUB_BACKOFF_BASE = float(os.environ.get("BSS_HUB_BACKOFF_BASE", "2.0"))
+# A platform's asynchronous completion (the callback of the access controller and other async platforms) may hold
+# its worker on a lock or a stuck disk at most this long: the statement is cancelled, the handler's transaction rolls
+# back whole and the completion's delivery is retried with backoff (bss.events), like any transient failure.
+BSS_CALLBACK_STATEMENT_TIMEOUT_MS = int(os.environ.get("BSS_CALLBACK_STATEMENT_TIMEOUT_MS", "5000"))
 # Hub callbacks to loopback, link-local or cloud metadata addresses are refused (SSRF) unless this is on
 # (local and test settings, whose listeners run on 127.0.0.1).
 BSS_HUB_ALLOW_LOCAL_CALLBACKS = os.environ.get("BSS_HUB_ALLOW_LOCAL_CALLBACKS", "0") == "1"

@@ -156,6 +156,47 @@ def test_dead_letter_redrive_goes_through_a_fallout_case(operator_client):
         ("redrive", "olga", "listener fixed")]
 
 
+def dead_delivery():
+    event = OutboxEvent.objects.create(event_type="ProductOrderStateChangeEvent", resource_type="productOrder",
+                                       resource_id="po-2", state=OutboxEvent.State.DISPATCHED)
+    return Delivery.objects.create(event=event, kind=Delivery.Kind.LISTENER, target="sub-2",
+                                   resource="productOrder/po-2", state=Delivery.State.DEAD, attempts=10,
+                                   last_error="ConnectionError()")
+
+
+def test_a_resent_dead_letter_is_pending_again_and_the_staff_action_is_audited(operator_client):
+    from apps.console.models import StaffAction
+
+    delivery = dead_delivery()
+
+    response = operator_client.post(f"/console/deliveries/{delivery.pk}/redrive", {"reason": "listener back"})
+
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.next_attempt_at) == ("pending", 0, None)
+    assert list(StaffAction.objects.values_list("username", "action", "target", "params", "status")) == [
+        ("olga", "delivery_redrive", str(delivery.pk), {"reason": "listener back"}, 302)]
+
+
+@pytest.mark.parametrize("who", ["viewer", "not staff"])
+def test_a_resend_by_someone_who_may_not_act_changes_nothing(viewer_client, client, django_user_model, who):
+    from apps.console.models import StaffAction
+
+    delivery = dead_delivery()
+    if who == "not staff":
+        client.force_login(django_user_model.objects.create_user(username="cust", password="pw"))
+    poster = viewer_client if who == "viewer" else client
+
+    response = poster.post(f"/console/deliveries/{delivery.pk}/redrive", {"reason": "let me"})
+
+    assert response.status_code == (403 if who == "viewer" else 302)  # the page refuses, or login is asked for
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.last_error) == ("dead", 10, "ConnectionError()")
+    assert FalloutCase.objects.count() == 0
+    assert list(StaffAction.objects.values_list("username", "status")) == (
+        [("carl", 403)] if who == "viewer" else [])
+
+
 def test_redrive_of_a_live_delivery_is_refused_and_opens_no_case(operator_client):
     event = OutboxEvent.objects.create(event_type="X", resource_type="x", resource_id="1")
     delivery = Delivery.objects.create(event=event, kind=Delivery.Kind.LISTENER, target="sub-1")
