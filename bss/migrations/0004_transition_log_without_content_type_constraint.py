@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bss', '0002_emitted_and_transitioned_at'),
+        ('bss', '0003_delivery_resource_order'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
