@@ -51,3 +51,34 @@ def relax_response_required(result, generator, request, public):
         if not component["required"]:
             del component["required"]
     return result
+
+
+def add_create_links(result, generator, request, public):
+    """OpenAPI links from each create (POST on a collection, 201) to every operation on the object it made
+    (…/{id} and its sub-routes), the id taken from the 201 body: what stateful fuzzing chains."""
+    paths = result.get("paths", {})
+    for collection, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {}
+        for path, targets in sorted(paths.items()):
+            parameter = _object_parameter(collection, path)
+            if parameter is None:
+                continue
+            for method, target in sorted(targets.items()):
+                if isinstance(target, dict) and "operationId" in target:
+                    links[target["operationId"]] = {"operationId": target["operationId"],
+                                                    "parameters": {parameter: "$response.body#/id"}}
+        if links:
+            created["links"] = links
+    return result
+
+
+def _object_parameter(collection: str, path: str) -> str | None:
+    """`id` for `<collection>/{id}` or `<collection>/{id}/<action>`; None for any other path."""
+    prefix = collection.rstrip("/") + "/{"
+    if not path.startswith(prefix):
+        return None
+    parameter, _, rest = path[len(prefix):].partition("}")
+    return parameter if "{" not in rest else None

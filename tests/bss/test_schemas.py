@@ -31,3 +31,32 @@ def test_schema_is_valid_openapi(code):
 def test_no_orphan_committed_schema():
     committed = {p.stem for p in COMMITTED.glob("*.json")} if COMMITTED.exists() else set()
     assert committed <= set(served())
+
+
+def links_of(schema: dict) -> dict[str, dict]:
+    """operationId of each create → its 201 response's links."""
+    return {operations["post"]["operationId"]: operations["post"]["responses"]["201"].get("links", {})
+            for operations in schema["paths"].values() if "201" in operations.get("post", {}).get("responses", {})}
+
+
+def test_each_create_links_to_every_operation_on_the_object_it_made():
+    """Stateful fuzzing follows these: the 201 body's id fills the {id} of the object's routes and sub-routes."""
+    links = links_of(schema_for("tmf663"))
+    assert {create: sorted(targets) for create, targets in links.items()} == {
+        "hub_create": ["hub_destroy", "hub_retrieve"],
+        "shoppingCart_create": ["shoppingCart_checkout_create", "shoppingCart_destroy",
+                                "shoppingCart_partial_update", "shoppingCart_retrieve"]}
+    assert links["shoppingCart_create"]["shoppingCart_checkout_create"] == {
+        "operationId": "shoppingCart_checkout_create", "parameters": {"id": "$response.body#/id"}}
+
+
+@pytest.mark.parametrize("code", served())
+def test_every_object_route_is_reached_by_a_link_when_its_collection_creates(code):
+    schema = schema_for(code)
+    targets = {target for links in links_of(schema).values() for target in links}
+    creating = [path for path, operations in schema["paths"].items() if "post" in operations and "{" not in path]
+    expected = {operation["operationId"] for path, operations in schema["paths"].items()
+                for operation in operations.values()
+                if any(path.startswith(collection + "/{") for collection in creating)}
+    assert targets == expected
+    assert expected  # every API creates something (its hub at least)
