@@ -37,6 +37,14 @@ class TMFAutoSchema(AutoSchema):
             return view.update_serializer_class
         return super().get_request_serializer()
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A list that may not be empty says so (drf-spectacular leaves allow_empty=False out), so that generated
+        requests, and clients, know it."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+            schema.setdefault("minItems", 1)
+        return schema
+
     def get_tags(self):
         return [getattr(self.view, "basename", None) or super().get_tags()[0]]
 

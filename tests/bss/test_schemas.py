@@ -60,3 +60,10 @@ def test_every_object_route_is_reached_by_a_link_when_its_collection_creates(cod
                 if any(path.startswith(collection + "/{") for collection in creating)}
     assert targets == expected
     assert expected  # every API creates something (its hub at least)
+
+
+def test_a_list_that_may_not_be_empty_says_so_in_the_request_schema():
+    """allow_empty=False becomes minItems 1 (fuzzers and clients send what the API accepts); responses keep none."""
+    components = schema_for("tmf622")["components"]["schemas"]
+    assert components["ProductOrderCreateRequest"]["properties"]["productOrderItem"]["minItems"] == 1
+    assert "minItems" not in components["ProductOrder"]["properties"]["productOrderItem"]
