@@ -7,6 +7,7 @@ from django.conf import settings
 from openapi_spec_validator import validate
 
 from bss.api.catalogue import mounted_apis, schema_for
+from bss.api.hub_views import CALLBACK_PATTERN
 
 COMMITTED = Path(settings.BASE_DIR) / "docs" / "openapi"
 
@@ -67,3 +68,10 @@ def test_a_list_that_may_not_be_empty_says_so_in_the_request_schema():
     components = schema_for("tmf622")["components"]["schemas"]
     assert components["ProductOrderCreateRequest"]["properties"]["productOrderItem"]["minItems"] == 1
     assert "minItems" not in components["ProductOrder"]["properties"]["productOrderItem"]
+
+
+@pytest.mark.parametrize("code", served())
+def test_a_hub_callback_is_an_http_url_in_the_schema(code):
+    """What bss.hub accepts, so generated subscriptions get created and stateful fuzzing reaches /hub/{id}."""
+    callback = schema_for(code)["components"]["schemas"]["HubCreateRequest"]["properties"]["callback"]
+    assert callback == {"type": "string", "pattern": CALLBACK_PATTERN, "maxLength": 500, "minLength": 1}
