@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Deep API fuzzing against the live system (`make fuzz-deep`; `make chaos` runs it after bench/chaos.py).
 
-    python bench/fuzz.py [--v5] [--examples 100] [--min-cases 10000]
+    python bench/fuzz.py [--v5] [--apis REGEX] [--examples 100] [--min-cases 10000]
 
 Starts the bench/serve.py system (gunicorn, Celery worker, beat) on the run profile's embedded PostgreSQL/Redis
 (BSS_PG_PORT, BSS_REDIS_PORT, PORT are honoured) with a fresh database `bss_fuzz` and the demo data, then runs
@@ -29,6 +29,7 @@ LOGS = ROOT / "var" / "fuzz"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--v5", action="store_true", help="fuzz the v5 APIs too")
+    parser.add_argument("--apis", default="", help="only the API codes matching this extended regex (e.g. 'V5$')")
     parser.add_argument("--examples", type=int, default=100, help="examples per operation and phase")
     parser.add_argument("--min-cases", type=int, default=10000, help="fail when fewer cases ran in total")
     args = parser.parse_args()
@@ -56,7 +57,7 @@ def main() -> int:
         token = subprocess.check_output([sys.executable, "manage.py", "issue_token", "conformance-lab"], cwd=ROOT,
                                         env=env, text=True).strip().splitlines()[-1]
         fuzz_env = {**env, "FUZZ_EXAMPLES": str(args.examples), "FUZZ_MIN_CASES": str(args.min_cases),
-                    **({"FUZZ_V5": "1"} if args.v5 else {})}
+                    "FUZZ_APIS": args.apis, **({"FUZZ_V5": "1"} if args.v5 else {})}
         return subprocess.run(["bash", "scripts/fuzz.sh", base_url, token, "--deep"], cwd=ROOT, env=fuzz_env).returncode
     finally:
         run.stop_children(children)
