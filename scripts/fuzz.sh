@@ -39,9 +39,9 @@ while read -r code path; do
     "${budget[@]}" --seed "${FUZZ_SEED:-42}" \
     --request-timeout 10 --warnings off --no-color | tee "$log" || api_status=$?
   # The summary's own figures: "Test cases:" then "  N generated, N passed" or "  N generated, M found K unique
-  # failures"; "API Links: C covered / S selected / T total" for the stateful phase.
+  # failures" (failures= is K); "API Links: C covered / S selected / T total" for the stateful phase.
   cases=$(awk '/^Test cases:/ { getline; print $1 + 0; exit }' "$log")
-  found=$(awk '/^Test cases:/ { getline; for (i = 1; i < NF; i++) if ($(i + 1) == "found") { print $i + 0; exit } }' "$log")
+  found=$(awk '/^Test cases:/ { getline; for (i = 1; i < NF; i++) if ($(i + 1) == "unique") { print $i + 0; exit } }' "$log")
   links=$(sed -n 's/^ *API Links: *\([0-9]*\) covered \/ [0-9]* selected \/ \([0-9]*\) total.*/\1\/\2/p' "$log" | tail -n 1)
   cases=${cases:-0} found=${found:-0}
   [ "$api_status" = 0 ] || { status=1; [ "$found" != 0 ] || found="error (exit $api_status)"; }
