@@ -7,7 +7,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test schemas services services-down chaos
+.PHONY: run test schemas services services-down chaos fuzz-deep
 
 run: install-local
 	$(PY) scripts/run.py
@@ -15,11 +15,19 @@ run: install-local
 test: install-test
 	bash scripts/test.sh $(PYTEST_ARGS)
 
-# Faults under load against the live system, then the books (bench/chaos.py; not part of `make test`).
+# Faults under load against the live system, then the books (bench/chaos.py; not part of `make test`), then the
+# deep fuzzing (fuzz-deep), which runs even when a chaos row does not hold; the target fails if either did.
 # Own ports so it never clashes with `make run`; CHAOS_ARGS narrows it (e.g. --orders 100 --scenarios pool-kill).
 chaos: install-local
 	BSS_PG_PORT=$${BSS_PG_PORT:-55500} BSS_REDIS_PORT=$${BSS_REDIS_PORT:-63500} PORT=$${PORT:-8050} \
-	  $(PY) bench/chaos.py $(CHAOS_ARGS)
+	  $(PY) bench/chaos.py $(CHAOS_ARGS); status=$$?; \
+	  $(MAKE) --no-print-directory fuzz-deep || status=1; exit $$status
+
+# schemathesis at depth over the live system: >= 10,000 cases over the nine v4 APIs, cases per API and in total
+# printed (bench/fuzz.py; FUZZ_ARGS e.g. --v5 for the v5 APIs too, --examples 200).
+fuzz-deep: install-test
+	BSS_PG_PORT=$${BSS_PG_PORT:-55500} BSS_REDIS_PORT=$${BSS_REDIS_PORT:-63500} PORT=$${PORT:-8050} \
+	  $(PY) bench/fuzz.py $(FUZZ_ARGS)
 
 # Settings see the same service URLs as `make run`; nothing is started.
 schemas: install-local

@@ -44,6 +44,14 @@ class TMFFilterBackend(DjangoFilterBackend):
     def get_filterset_class(self, view, queryset=None):
         return getattr(view, "filterset_class", None)
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        """A later version's view names its query in its own words (bss.api.versions: `filter_params`)."""
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        translate = getattr(view, "filter_params", None)
+        if translate is not None:
+            kwargs["data"] = translate(kwargs["data"])
+        return kwargs
+
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:

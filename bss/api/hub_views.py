@@ -1,4 +1,8 @@
 """POST /hub {callback, query} → 201; GET /hub/{id}; DELETE /hub/{id} → 204 — on every TMF API."""
+import re
+from urllib.parse import urlsplit
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -17,13 +21,42 @@ class HubSerializer(serializers.ModelSerializer):
         fields = ["id", "callback", "query"]
 
     def to_representation(self, instance):
+        """No query, no attribute: the spec types it a string, and null is not one (found by fuzzing)."""
         data = super().to_representation(instance)
-        data["query"] = data["query"] or None
+        if not data["query"]:
+            del data["query"]
         return data
 
 
+# An absolute http(s) URI (RFC 3986: ASCII, valid escapes; IPv6 hosts bracketed). Anything else would be stored and
+# rendered as a callback that is no URI at all (found by fuzzing: "https://Ó", "http://÷~d").
+_ESCAPE = "%[0-9A-Fa-f]{2}"
+_PCHAR = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|{_ESCAPE})"
+_USERINFO = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|{_ESCAPE})*@"
+_HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|{_ESCAPE})+)"
+CALLBACK_PATTERN = (rf"^[Hh][Tt][Tt][Pp][Ss]?://(?:{_USERINFO})?{_HOST}(?::[0-9]*)?(?:/{_PCHAR}*)*"
+                    rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$")
+
+
+def callback_is_uri(value: str) -> None:
+    try:
+        has_host = bool(re.fullmatch(CALLBACK_PATTERN, value)) and bool(urlsplit(value).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        has_host = False
+    if not has_host:
+        raise ValidationError("callback must be an http(s) URL")
+
+
+@extend_schema_field({"type": "string", "pattern": CALLBACK_PATTERN, "maxLength": 500})
+class CallbackField(serializers.CharField):
+    """An http(s) listener URL, as the schema says (for clients and fuzzers); bss.hub then refuses private hosts."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[callback_is_uri], **kwargs)
+
+
 class HubCreateSerializer(TMFInputSerializer):
-    callback = serializers.CharField(max_length=500)
+    callback = CallbackField(max_length=500)
     query = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
 
 

@@ -37,6 +37,14 @@ class TMFAutoSchema(AutoSchema):
             return view.update_serializer_class
         return super().get_request_serializer()
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A list that may not be empty says so (drf-spectacular leaves allow_empty=False out), so that generated
+        requests, and clients, know it."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+            schema.setdefault("minItems", 1)
+        return schema
+
     def get_tags(self):
         return [getattr(self.view, "basename", None) or super().get_tags()[0]]
 
@@ -51,3 +59,34 @@ def relax_response_required(result, generator, request, public):
         if not component["required"]:
             del component["required"]
     return result
+
+
+def add_create_links(result, generator, request, public):
+    """OpenAPI links from each create (POST on a collection, 201) to every operation on the object it made
+    (…/{id} and its sub-routes), the id taken from the 201 body: what stateful fuzzing chains."""
+    paths = result.get("paths", {})
+    for collection, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {}
+        for path, targets in sorted(paths.items()):
+            parameter = _object_parameter(collection, path)
+            if parameter is None:
+                continue
+            for method, target in sorted(targets.items()):
+                if isinstance(target, dict) and "operationId" in target:
+                    links[target["operationId"]] = {"operationId": target["operationId"],
+                                                    "parameters": {parameter: "$response.body#/id"}}
+        if links:
+            created["links"] = links
+    return result
+
+
+def _object_parameter(collection: str, path: str) -> str | None:
+    """`id` for `<collection>/{id}` or `<collection>/{id}/<action>`; None for any other path."""
+    prefix = collection.rstrip("/") + "/{"
+    if not path.startswith(prefix):
+        return None
+    parameter, _, rest = path[len(prefix):].partition("}")
+    return parameter if "{" not in rest else None

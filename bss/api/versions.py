@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
 V4 = "v4"
@@ -176,9 +177,24 @@ class Dialect:
                 item = self.reshape_in[v4_key](item)
             else:
                 item = self._into_value(item)
-                if v4_key in self.values and isinstance(item, str):
-                    item = {new: old for old, new in self.values[v4_key].items()}.get(item, item)
+                if isinstance(item, str):
+                    item = self._v4_value(v4_key, item)
             data[v4_key] = item
+        return data
+
+    def _v4_value(self, v4_key: str, value: str) -> str:
+        return {new: old for old, new in self.values.get(v4_key, {}).items()}.get(value, value)
+
+    def query_into(self, params: QueryDict) -> QueryDict:
+        """A list query in this version's names and values (`creationDate.gt=…`, `operatingStatus=running,stopped`)
+        → the v4 one the FilterSet reads."""
+        back = {name: v4 for v4, name in self.renames.items()}
+        data = QueryDict(mutable=True)
+        for key, values in params.lists():
+            name, dot, lookup = key.partition(".")
+            v4_name = back.get(name, name)
+            data.setlist(v4_name + dot + lookup, [",".join(self._v4_value(v4_name, one) for one in value.split(","))
+                                                  for value in values])
         return data
 
     # --- events ---
@@ -220,6 +236,12 @@ class Dialect:
                 component.setdefault("required", [])
                 if "@type" not in component["required"]:
                     component["required"].append("@type")
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
+                    if parameter.get("in") == "query":  # list filters take the version's names (query_into)
+                        name, dot, lookup = parameter["name"].partition(".")
+                        parameter["name"] = self.renames.get(name, name) + dot + lookup
         return schema
 
     def _enum_out(self, prop: dict, key: str | None):
@@ -328,7 +350,8 @@ JSON_PATCH = "application/json-patch+json"
 
 def versioned_viewset(viewset: type, dialect: Dialect, v4_resource: str, code: str) -> type:
     """The v4 viewset speaking `dialect`: same queryset, isolation, FilterSet, serializers and services; requests
-    pass through `into` before the v4 input serializers, renderings through `out` before `fields=`."""
+    pass through `into` before the v4 input serializers, list queries through `query_into` before the FilterSet,
+    renderings through `out` before `fields=`."""
     from .viewsets import project_fields
 
     def render(self, instance_or_page, many=False):
@@ -353,8 +376,12 @@ def versioned_viewset(viewset: type, dialect: Dialect, v4_resource: str, code: s
             parsers = [*parsers, JSONPatchParser()]
         return parsers
 
+    def filter_params(self, params):
+        return dialect.query_into(params)
+
     attrs = {"render": render, "validated_input": validated_input, "render_whole": render_whole,
-             "get_parsers": get_parsers, "tmf_code": code, "tmf_version": dialect.version}
+             "get_parsers": get_parsers, "filter_params": filter_params, "tmf_code": code,
+             "tmf_version": dialect.version}
     return type(f"{viewset.__name__}{dialect.version.upper()}", (viewset,), attrs)
 
 

@@ -143,6 +143,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "bss.api.schema.relax_response_required",
+        "bss.api.schema.add_create_links",
     ],
 }
 

@@ -198,3 +198,24 @@ def test_schema_and_docs_are_served_per_api(api, reader):
     schema = api.get("/tmf-api/kitTest/v1/openapi.json", **bearer(token))
     assert schema.status_code == 200
     assert set(schema.json()["paths"]) == {"/tmf-api/kitTest/v1/hub", "/tmf-api/kitTest/v1/hub/{id}"}
+
+
+@pytest.mark.parametrize("callback", ["https://Ó/cb", "http://÷~d", "http://", "http:///path", "http://x y/",
+                                      "http://x/a%zz", "http://x/a{b}", "http://[::1/cb", "http://x/#a#b"])
+def test_hub_refuses_a_callback_that_is_no_uri_and_stores_nothing(api, reader, callback):
+    """Stored, it would be rendered as a callback that breaks the schema's `uri` (found by schemathesis)."""
+    _, token = reader
+    body = assert_tmf_error(post_json(api, HUB, {"callback": callback}, token), 400, "INVALID_REQUEST")
+    assert (body["referenceError"], body["message"]) == ("callback", "callback: callback must be an http(s) URL")
+    assert HubSubscription.objects.count() == 0
+
+
+@pytest.mark.parametrize("callback", ["http://x", "HTTPS://listener.example:8443/a/b?c=d&e=%20#top",
+                                      "http://user:pw@127.0.0.1:9/cb", "http://[::1]:9/cb"])
+def test_hub_takes_any_http_uri_and_renders_no_null_query(api, reader, callback):
+    _, token = reader
+    response = post_json(api, HUB, {"callback": callback}, token)
+    assert response.status_code == 201, response.content
+    created = HubSubscription.objects.get()
+    assert response.json() == {"id": str(created.pk), "callback": callback}  # no "query": null (the spec: a string)
+    assert api.get(f"{HUB}/{created.pk}", **bearer(token)).json() == response.json()

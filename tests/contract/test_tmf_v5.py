@@ -237,6 +237,23 @@ def test_json_patch_where_the_v5_spec_allows_it(staff_api, channel):
     assert_tmf_error(with_orders, 415, "UNSUPPORTED_MEDIA_TYPE")
 
 
+def test_v5_list_filters_take_v5_names_and_values(staff_api, channel, django_capture_on_commit_callbacks):
+    """A v5 list is asked in v5 words: TMF638 operatingStatus `running` (v4 `ok`), TMF622 creationDate (v4
+    orderDate). They reached the v4 FilterSet untranslated and matched nothing (found by the security walker)."""
+    services = "/tmf-api/serviceInventory/v5/service"
+    service = send(staff_api, "staff", channel, "post", services, creates(channel)["tmf638-v5"][1]).json()
+    assert service["operatingStatus"] == "running"
+    running = staff_api.get(services, {"operatingStatus": "running", "id": service["id"]})
+    assert [item["id"] for item in running.json()] == [service["id"]]
+    assert staff_api.get(services, {"operatingStatus": "stopped,degraded", "id": service["id"]}).json() == []
+    with django_capture_on_commit_callbacks(execute=False):
+        order = post_json(staff_api, ORDERING + "v5/productOrder", v5_order(channel), channel["token"]).json()
+    orders = ORDERING + "v5/productOrder"
+    since = {"creationDate.gte": order["creationDate"], "id": order["id"]}
+    assert [item["id"] for item in staff_api.get(orders, since).json()] == [order["id"]]
+    assert staff_api.get(orders, {"creationDate.gt": order["creationDate"], "id": order["id"]}).json() == []
+
+
 def test_v5_hub_needs_the_type_and_renders_it(api, channel):
     refused = post_json(api, ORDERING + "v5/hub", {"callback": "http://127.0.0.1:9/l"}, channel["token"])
     assert_tmf_error(refused, 400, "INVALID_REQUEST")

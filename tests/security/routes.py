@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.permissions import SAFE_METHODS
 
+from bss.api.versions import api_family, api_version, dialect_for
 from bss.models import HubSubscription
 
 ID = "(?P<pk>[^/]+)"
@@ -17,8 +18,30 @@ class Route:
     methods: tuple[str, ...]
 
     @property
+    def code(self) -> str:
+        """The mount: tmf622, or tmf622-v5 (a version's viewsets keep the v4 tmf_api; its hub is the version's)."""
+        return getattr(self.view, "tmf_code", None) or self.view.tmf_api
+
+    @property
     def api(self) -> str:
-        return self.view.tmf_api
+        """Whose scopes guard it: every version of an API is served under the same ones."""
+        return api_family(self.code)
+
+    @property
+    def version(self) -> str:
+        return api_version(self.code)
+
+    @property
+    def resource(self) -> str:
+        """The collection's name in the v4 API (v5 renames some: checkProductOfferingQualification)."""
+        name = self.collection.split("/")[-1]
+        dialect = dialect_for(self.code)
+        return dialect.v4_resource_name(name) if dialect else name
+
+    def wire(self, v4_body: dict) -> dict:
+        """A v4 request body in this route's version (@type and the version's shapes, as its clients send)."""
+        dialect = dialect_for(self.code)
+        return dialect.out(self.resource, v4_body) if dialect else v4_body
 
     @property
     def is_detail(self) -> bool:
@@ -63,12 +86,12 @@ def _methods(callback, view) -> tuple[str, ...]:
 
 
 def tmf_routes() -> list[Route]:
-    """Every v4 route under /tmf-api/ served by a view of a TMF API (the schema and docs views have none). The v5
-    mounts wrap the same viewsets and permissions (bss/api/versions.py); this suite does not walk them yet."""
+    """Every route under /tmf-api/, of every version, served by a view of a TMF API (the schema and docs views
+    have none)."""
     routes = []
     for pattern, callback in _walk(get_resolver()):
         view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        if not pattern.startswith("tmf-api/") or "/v5/" in pattern or getattr(view, "tmf_api", None) is None:
+        if not pattern.startswith("tmf-api/") or getattr(view, "tmf_api", None) is None:
             continue
         clean = re.sub(r"[\^$]", "", pattern.replace(ID, "<pk>"))
         routes.append(Route(clean, view, _methods(callback, view)))
