@@ -2,7 +2,7 @@
 # Property-based fuzzing of every served TMF API from its own OpenAPI schema (schemathesis), by phase:
 # examples, coverage, fuzzing and stateful (call chains along the schemas' links from each create to the object
 # it made, bss/api/schema.py add_create_links). Checks: no 5xx, and every response matches the schema.
-# Prints the cases run per API and in total.
+# Prints the cases run per API and in total; an API that ran no case fails.
 #
 #   scripts/fuzz.sh BASE_URL TOKEN          `make test`: every API, examples + fuzzing + stateful, FUZZ_SECONDS (45) each
 #   scripts/fuzz.sh BASE_URL TOKEN --deep   `make fuzz-deep`: the v4 APIs (FUZZ_V5=1: the v5 ones too), each to the
@@ -46,6 +46,8 @@ while read -r code path; do
   links=$(sed -n 's/^ *API Links: *\([0-9]*\) covered \/ [0-9]* selected \/ \([0-9]*\) total.*/\1\/\2/p' "$log" | tail -n 1)
   cases=${cases:-0} found=${found:-0}
   [ "$api_status" = 0 ] || { status=1; [ "$found" != 0 ] || found="error (exit $api_status)"; }
+  # An API that ran no case tested nothing: a failure, not a pass (a phase can eat the whole time budget).
+  [ "$cases" -gt 0 ] || { status=1; found="no cases ran"; }
   echo "fuzz: $code cases=$cases failures=$found links_covered=${links:-none} seconds=$((SECONDS - api_started))"
   total=$((total + cases)) apis=$((apis + 1))
   [[ "$found" =~ ^[0-9]+$ ]] && failures=$((failures + found)) || failures=$((failures + 1))
