@@ -192,14 +192,19 @@ def _publish_stamped(pending):
         Delivery.objects.filter(pk__in=unpublished).update(enqueued_at=None, next_attempt_at=None)
 
 
+def _listener_stream_pending(*, subscription_id, resource):
+    """The pending listener deliveries of one (subscription, resource): the stream delivered in event order."""
+    return Delivery.objects.filter(kind=Delivery.Kind.LISTENER, state=Delivery.State.PENDING,
+                                   subscription_id=subscription_id, resource=resource)
+
+
 def listener_earlier_undelivered():
     """The listener deliveries before the outer one (OuterRef) for its (subscription, resource) that are neither
     delivered nor dead: while one exists, the outer one waits (bss.hub.listener_deliver)."""
     from django.db.models import OuterRef
 
-    return Delivery.objects.filter(kind=Delivery.Kind.LISTENER, state=Delivery.State.PENDING,
-                                   subscription_id=OuterRef("subscription_id"), resource=OuterRef("resource"),
-                                   pk__lt=OuterRef("pk"))
+    return _listener_stream_pending(subscription_id=OuterRef("subscription_id"),
+                                    resource=OuterRef("resource")).filter(pk__lt=OuterRef("pk"))
 
 
 def listener_wake(candidates) -> None:
@@ -220,9 +225,8 @@ def listener_wake_next(delivery) -> None:
     """`delivery` ended (delivered or dead): its resource's next listener delivery may go."""
     if delivery.kind != Delivery.Kind.LISTENER or delivery.subscription_id is None:
         return
-    following = (Delivery.objects.filter(kind=Delivery.Kind.LISTENER, state=Delivery.State.PENDING,
-                                         subscription_id=delivery.subscription_id, resource=delivery.resource,
-                                         pk__gt=delivery.pk).order_by("pk").values_list("pk", flat=True)[:1])
+    following = (_listener_stream_pending(subscription_id=delivery.subscription_id, resource=delivery.resource)
+                 .filter(pk__gt=delivery.pk).order_by("pk").values_list("pk", flat=True)[:1])
     listener_wake(Delivery.objects.filter(pk__in=following))
 
 

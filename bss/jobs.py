@@ -54,12 +54,13 @@ def connect_connection_hygiene() -> None:
 
 
 _memo = threading.local()
+_last_task = threading.local()  # when this process's previous task ended
 
 
 def _connection_check_if_idle(**_) -> None:
     from django.db import close_old_connections, connections
 
-    idle = time.monotonic() - getattr(_memo, "task_ended_at", 0.0) >= HEALTH_CHECK_AFTER_IDLE_SECONDS
+    idle = time.monotonic() - getattr(_last_task, "ended_at", 0.0) >= HEALTH_CHECK_AFTER_IDLE_SECONDS
     if idle or any(conn.errors_occurred for conn in connections.all(initialized_only=True)):
         close_old_connections()  # and the next query health-checks the connection first
 
@@ -71,7 +72,7 @@ def _connection_settle(**_) -> None:
     for conn in connections.all(initialized_only=True):
         if conn.connection is not None:
             conn.health_check_done = True  # it answered this task; _connection_check_if_idle decides the next
-    _memo.task_ended_at = time.monotonic()
+    _last_task.ended_at = time.monotonic()
 
 
 def task_memo(key, load):
