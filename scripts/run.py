@@ -3,7 +3,8 @@
 
 Embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL point elsewhere), migrations, demo
 data and static files, then the web server, a Celery worker and Celery beat with their output
-prefixed by name. Ctrl-C stops everything; the data under var/run/ is kept for the next run.
+prefixed by name. A child that exits on its own is started again (see supervise). Ctrl-C stops everything; the
+data under var/run/ is kept for the next run.
 Environment: PORT (8000), HOST (127.0.0.1), BSS_ADMIN_PASSWORD (admin), BSS_PG_PORT, BSS_REDIS_PORT.
 """
 import os
@@ -23,6 +24,9 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 BASE_URL = f"http://127.0.0.1:{PORT}"
 READY_TIMEOUT = 60
 STOP_GRACE = 10
+QUICK_EXIT_SECONDS = 10  # a child that exits sooner than this after its start counts towards giving up
+QUICK_EXITS_TO_GIVE_UP = 5
+MAX_RESTART_DELAY = 30
 QUEUES = "orders,activation,notifications,reconcile,default"
 
 CHILDREN = {
@@ -82,28 +86,52 @@ def child_env(profile) -> dict:
 
 
 def supervise(env: dict) -> int:
-    """Run the children until a signal (exit 0) or until one of them dies (exit 1)."""
+    """Run the children until a signal (exit 0). A child that exits on its own is started again, as a process
+    manager would (systemd's Restart=on-failure): the Celery worker exits when the broker goes away mid-call
+    (kombu 5.7, docs/reliability.md defect 3), and nothing is lost by starting it again. A child that keeps
+    dying within seconds of its start is a broken setup, not a fault to ride out: then everything stops (exit 1)."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
     children, pumps = {}, []
-    for name, command in CHILDREN.items():
+
+    def start(name):
         # Own process group: a terminal's Ctrl-C reaches only us, and we stop the children ourselves.
-        child = subprocess.Popen(command, cwd=ROOT, env=env, process_group=0, stdin=subprocess.DEVNULL,
+        child = subprocess.Popen(CHILDREN[name], cwd=ROOT, env=env, process_group=0, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        child.started_at = time.monotonic()
         pumps.append(threading.Thread(target=pump, args=(name, child.stdout), daemon=True))
         pumps[-1].start()
         children[name] = child
 
+    for name in CHILDREN:
+        start(name)
+
     status = 0
+    quick_exits = dict.fromkeys(CHILDREN, 0)  # exits in a row, each soon after its start
+    restart_at = {}  # name -> when the exited child is started again
     ready_deadline = time.monotonic() + READY_TIMEOUT
     while not stop.wait(0.5):
-        dead = {name: child.returncode for name, child in children.items() if child.poll() is not None}
-        if dead:
-            say(", ".join(f"{name} exited unexpectedly (code {code})" for name, code in dead.items()))
-            status = 1
-            break
+        now = time.monotonic()
+        for name, child in children.items():
+            if name in restart_at or child.poll() is None:
+                continue
+            stop_group(child)  # pool processes of a dead Celery master would hold their queue's messages
+            quick_exits[name] = quick_exits[name] + 1 if now - child.started_at < QUICK_EXIT_SECONDS else 1
+            if quick_exits[name] >= QUICK_EXITS_TO_GIVE_UP:
+                say(f"{name} exited (code {child.returncode}) {quick_exits[name]} times in a row within "
+                    f"{QUICK_EXIT_SECONDS} s of its start; stopping")
+                status = 1
+                stop.set()
+                break
+            delay = min(2 ** (quick_exits[name] - 1), MAX_RESTART_DELAY)
+            say(f"{name} exited unexpectedly (code {child.returncode}); starting it again in {delay} s")
+            restart_at[name] = now + delay
+        for name, when in list(restart_at.items()):
+            if now >= when and not stop.is_set():
+                del restart_at[name]
+                start(name)
         if ready_deadline and devservices.http_ok(f"{BASE_URL}/health/ready"):
             banner()
             ready_deadline = None
@@ -136,11 +164,16 @@ def stop_children(children: dict) -> None:
             child.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             pass
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:  # the whole group is already gone
-            pass
-        child.wait()
+        stop_group(child)
+
+
+def stop_group(child) -> None:
+    """SIGKILL to the child's process group (what is left of it), and reap the child."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:  # the whole group is already gone
+        pass
+    child.wait()
 
 
 def banner() -> None:
