@@ -9,9 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Listener:
-    def __init__(self):
+    def __init__(self, before_answer=None):
+        self.before_answer = before_answer  # called with each envelope once it is recorded, before the 201
         self.received = []  # envelopes, in arrival order
         self.heard_at = []  # perf_counter of each arrival
+        self.heard_wall_at = []  # time.time() of each arrival: against the hub's delivered_at (bench/chaos.py)
         self.changed = threading.Condition()  # also guards both lists
         self.server = None
         self.port = 0
@@ -25,7 +27,10 @@ class Listener:
                 with listener.changed:
                     listener.received.append(envelope)
                     listener.heard_at.append(time.perf_counter())
+                    listener.heard_wall_at.append(time.time())
                     listener.changed.notify_all()
+                if listener.before_answer:
+                    listener.before_answer(envelope)
                 self.send_response(201)
                 self.end_headers()
 
