@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from bss.errors import NotFound, ValidationFailed
-from bss.events import event_emit
+from bss.events import event_emit, service_atomic
 from bss.fsm import transition_apply
 
 from . import events
@@ -92,7 +92,7 @@ def product_status_set(*, product_id, status: str, reason: str = "") -> Product:
     return product
 
 
-@transaction.atomic
+@service_atomic()
 def product_upsert_from_order(*, facts: dict) -> Product:
     """A fulfilment outcome reached a stable state: create the product (once per order item) or update it.
 

@@ -235,9 +235,11 @@ def _item_decompose(item: ProductOrderItem, facts: dict) -> None:
     item.save(update_fields=["offering_id", "offering_version", "offering_name", "product_spec_id",
                              "product_spec_version", "product_spec_name", "prices", "characteristics"])
     existing = product.realizing_services if product is not None else []
-    for planned in decomposition.plan(order_item=item, rules=facts["rules"], existing_services=existing):
-        # The (order item, rule) key is unique: re-running validation plans nothing twice.
-        ServiceItem.objects.get_or_create(key=planned.pop("key"), defaults={"order_item": item, **planned})
+    planned = decomposition.plan(order_item=item, rules=facts["rules"], existing_services=existing)
+    # The (order item, rule) key is unique: re-running validation plans nothing twice. One INSERT … ON CONFLICT
+    # DO NOTHING for all of them, where a get_or_create each was a read, a savepoint and an insert.
+    ServiceItem.objects.bulk_create([ServiceItem(order_item=item, **fields) for fields in planned],
+                                    ignore_conflicts=True)
 
 
 # --- submission through the gateway ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def _emit(service: Service, event_type: str, **extra) -> None:
                owner_party_id=service.owner_party_id, payload=events.service_payload(service, **extra))
 
 
-@transaction.atomic
+@service_atomic()
 def service_create(*, spec_id: str, state: str = ServiceState.DESIGNED, owner_party_id: str = "",
                    family: str = "", service_id=None, **attributes) -> Service:
     if state not in ServiceState.values:

@@ -138,7 +138,7 @@ def service_order_submit(*, external_id: str, requester: str, items: list[dict],
     unknown = set(details) - set(ORDER_FIELDS)
     if unknown:
         raise ValueError(f"not service order attributes: {sorted(unknown)}")
-    with transaction.atomic():
+    with service_atomic():
         fields = {"requester": requester or "", "owner_party_id": str(owner_party_id or ""),
                   **{name: value for name, value in details.items() if value is not None}}
         if external_id:
@@ -543,7 +543,7 @@ def activation_external_result(*, idempotency_key: str, response: dict) -> str:
     its delivery retries it."""
     if not str(idempotency_key).isdigit():
         return "unknown"
-    with transaction.atomic():
+    with service_atomic():
         statement_timeout_local(milliseconds=settings.BSS_CALLBACK_STATEMENT_TIMEOUT_MS)
         return activation_job_record(job_id=int(idempotency_key), result=Result(DONE, response))
 
