@@ -236,8 +236,12 @@ class Dialect:
                 component.setdefault("required", [])
                 if "@type" not in component["required"]:
                     component["required"].append("@type")
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+        components = schema.get("components", {}).get("schemas", {})
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                if method in ("post", "patch"):  # the body's @type may only be the resource's kind (into)
+                    for component in _body_components(operation, components):
+                        component["properties"]["@type"] = {"type": "string", "enum": [_kind_of_path(path)]}
                 for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
                     if parameter.get("in") == "query":  # list filters take the version's names (query_into)
                         name, dot, lookup = parameter["name"].partition(".")
@@ -248,6 +252,21 @@ class Dialect:
         mapping = self.values.get(key or "", {})
         if mapping and "enum" in prop:
             prop["enum"] = sorted({mapping.get(value, value) for value in prop["enum"] if value is not None})
+
+
+def _kind_of_path(path: str) -> str:
+    """The resource kind a create, patch or task path acts on (what `into` checks): the segment before the id, or
+    the last one (`…/shoppingCart/{id}/checkout` → ShoppingCart, `…/productOrder` → ProductOrder)."""
+    segments = path.strip("/").split("/")
+    ids = [n for n, segment in enumerate(segments) if segment.startswith("{")]
+    return camel(segments[ids[0] - 1] if ids else segments[-1])
+
+
+def _body_components(operation: dict, components: dict) -> list[dict]:
+    bodies = (operation.get("requestBody") or {}).get("content", {}).values()
+    refs = {body.get("schema", {}).get("$ref", "") for body in bodies}
+    return [components[ref.rsplit("/", 1)[-1]] for ref in sorted(refs)
+            if ref.rsplit("/", 1)[-1] in components and "properties" in components[ref.rsplit("/", 1)[-1]]]
 
 
 # --- shared shapes ------------------------------------------------------------------------------------------------
