@@ -87,12 +87,32 @@ def test_the_back_office_creates_with_the_ctk_minimal_payload(api, backoffice):
      "serviceCharacteristic"),
     ({**CTK_MINIMAL, "state": "terminated"}, "state"),
     ({**CTK_MINIMAL, "operatingStatus": "broken"}, "operatingStatus"),
+    ({**CTK_MINIMAL, "place": [{"id": "p1", "@referredType": {}}]}, "place"),  # the v5 fuzzer's find
+    ({**CTK_MINIMAL, "place": [{"id": 7, "role": "site"}]}, "place"),
 ])
 def test_invalid_creates_answer_400_and_store_nothing(api, backoffice, payload, reference):
     _, token = backoffice
     body = assert_tmf_error(post_json(api, BASE, payload, token), 400, "INVALID_REQUEST")
     assert body["referenceError"] == reference
     assert Service.objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_v5_place_reference_that_is_no_string_answers_400_and_changes_nothing(api, backoffice, method):
+    _, token = backoffice
+    v5 = BASE.replace("/v4/", "/v5/")
+    body = {"@type": "Service", "place": [{"@type": "RelatedPlaceRefOrValue", "role": "site",
+                                           "place": {"id": "p1", "@referredType": {}, "@type": "PlaceRef"}}]}
+    if method == "post":
+        response = post_json(api, v5, {**CTK_MINIMAL, "serviceSpecification": {
+            **CTK_MINIMAL["serviceSpecification"], "@type": "ServiceSpecificationRef"}, **body}, token)
+        assert Service.objects.count() == 0
+    else:
+        created = post_json(api, BASE, CTK_MINIMAL, token).json()
+        response = patch_merge(api, f"{v5}/{created['id']}", body, token)
+        assert Service.objects.get(pk=created["id"]).places == []
+    error = assert_tmf_error(response, 400, "INVALID_REQUEST")
+    assert (error["referenceError"], error["message"]) == ("place", "place: @referredType of a place must be strings")
 
 
 def test_channels_may_not_write_the_inventory(api, channel_a):

@@ -8,6 +8,8 @@ from bss.api.serializers import TMFInputSerializer, TMFReadSerializer, href_for
 from ..choices import OperatingStatus, ServiceState
 from ..models import Service
 
+PLACE_REF_MEMBERS = ("id", "href", "name", "role", "@referredType", "@type", "@baseType", "@schemaLocation")
+
 
 def refs_render(refs: list[dict], default_type: str, api: str = "", resource: str = "") -> list[dict]:
     return [ref_render(ref["id"], name=ref.get("name"), referred_type=ref.get("type") or default_type,
@@ -120,6 +122,14 @@ class ServiceCreateSerializer(TMFInputSerializer):
     serviceRelationship = serializers.ListField(child=serializers.DictField(), required=False,
                                                 source="service_relationships")
     relatedEntity = serializers.ListField(child=serializers.DictField(), required=False, source="related_entities")
+
+    def validate_place(self, value):
+        # Stored as given and rendered back: a reference's members must be what the spec types them (strings).
+        for place in value:
+            wrong = sorted(key for key in PLACE_REF_MEMBERS if key in place and not isinstance(place[key], str))
+            if wrong:
+                raise serializers.ValidationError(f"{', '.join(wrong)} of a place must be strings")
+        return value
 
     def validate_serviceCharacteristic(self, value):
         names = [item["name"] for item in value]
