@@ -276,7 +276,7 @@ def books(channel, order_ids, resent=frozenset()):
     return {"orders": orders, "services": services, "products": products, "network twice": twice,
             "network applied": applied, "service count": len(service_ids),
             "events": len(emitted), "undelivered": sum(n for s, n in states.items() if s != "delivered"),
-            "missing": len(set(emitted) - set(counts)), "duplicated": len(after_ack),
+            "missing": len(set(emitted) - set(counts)), "sent after ack": len(after_ack),
             "resent unacked": sum(1 for event, n in counts.items() if n > 1 and event not in after_ack),
             "out of order": sum(1 for times in arrival.values() if times != sorted(times))}
 
@@ -559,7 +559,7 @@ def row(name, fault, drain, settled, ledger):
     holds = (not wrong and drain is not None and ledger["orders"] == Counter({"completed": len(set(accepted))})
              and set(ledger["services"]) <= {"active"} and set(ledger["products"]) <= {"active"}
              and ledger["network twice"] == 0 and ledger["undelivered"] == 0 and ledger["missing"] == 0
-             and ledger["duplicated"] == 0 and ledger["out of order"] == 0 and all(ok for _, ok in checks))
+             and ledger["sent after ack"] == 0 and ledger["out of order"] == 0 and all(ok for _, ok in checks))
     return {"scenario": name, "fault": fault["fault"], "POSTs": len(answers), "201": len(accepted),
             "other answers": dict(refused) or "-", "drain s": f"{drain:.0f}" if drain is not None else "timed out",
             "notified s": f"{settled:.0f}" if settled is not None else "timed out",
@@ -567,7 +567,7 @@ def row(name, fault, drain, settled, ledger):
             "products": dict(ledger["products"]),
             "network ops applied / twice": f"{ledger['network applied']} / {ledger['network twice']}",
             "events / missing / twice after ack / out of order": f"{ledger['events']} / {ledger['missing']} / "
-                                                                  f"{ledger['duplicated']} / {ledger['out of order']}",
+                                                                  f"{ledger['sent after ack']} / {ledger['out of order']}",
             "re-sent, 2xx unrecorded": ledger["resent unacked"],
             "checks": "; ".join(f"{text}: {'yes' if ok else 'NO'}" for text, ok in checks) or "-",
             "holds": "yes" if holds else "NO"}

@@ -263,10 +263,10 @@ def _kind_of_path(path: str) -> str:
 
 
 def _body_components(operation: dict, components: dict) -> list[dict]:
+    """The object components the operation's request bodies refer to (a JSON Patch body, a list, has none)."""
     bodies = (operation.get("requestBody") or {}).get("content", {}).values()
-    refs = {body.get("schema", {}).get("$ref", "") for body in bodies}
-    return [components[ref.rsplit("/", 1)[-1]] for ref in sorted(refs)
-            if ref.rsplit("/", 1)[-1] in components and "properties" in components[ref.rsplit("/", 1)[-1]]]
+    names = sorted({body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1] for body in bodies})
+    return [components[name] for name in names if "properties" in components.get(name, {})]
 
 
 # --- shared shapes ------------------------------------------------------------------------------------------------
