@@ -89,6 +89,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Parameters bound by the server, and a statement prepared once per connection from its Nth run on (ADR 0010):
+# PostgreSQL parses and plans the order flow's few hundred distinct statements once, not at every call.
+# BSS_DB_PREPARE_THRESHOLD=off turns preparing off (a PgBouncer in transaction mode older than 1.21).
+_prepare_threshold = os.environ.get("BSS_DB_PREPARE_THRESHOLD", "1")
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    server_side_binding=True,
+    prepare_threshold=None if _prepare_threshold == "off" else int(_prepare_threshold),
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:63799/0")
