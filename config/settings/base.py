@@ -90,7 +90,7 @@ DATABASES = {
     )
 }
 # Parameters bound by the server, and a statement prepared once per connection from its Nth run on (ADR 0010):
-# PostgreSQL parses and plans the order flow's few hundred distinct statements once, not at every call.
+# PostgreSQL parses and plans the order flow's repeated statements once per connection, not at every call.
 # BSS_DB_PREPARE_THRESHOLD=off turns preparing off (a PgBouncer in transaction mode older than 1.21).
 _prepare_threshold = os.environ.get("BSS_DB_PREPARE_THRESHOLD", "1")
 DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -1,5 +1,7 @@
 """PostgreSQL prepares a statement the second time a connection runs it (ADR 0010): the server binds the
 parameters, and a repeated ORM query is planned once per connection."""
+import importlib
+
 import pytest
 from django.db import connection
 
@@ -25,15 +27,14 @@ def test_a_query_run_again_on_the_connection_is_prepared_with_server_bound_param
     assert '"parties_party"."name" = $1' in prepared[0]
 
 
-@pytest.mark.django_db
 def test_preparing_can_be_turned_off_for_a_transaction_pooler(monkeypatch):
-    monkeypatch.setenv("BSS_DB_PREPARE_THRESHOLD", "off")
-    import importlib
-
     from config.settings import base
-    reloaded = importlib.reload(base)
+
+    monkeypatch.setenv("BSS_DB_PREPARE_THRESHOLD", "off")
     try:
-        assert reloaded.DATABASES["default"]["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": None}
+        options = importlib.reload(base).DATABASES["default"]["OPTIONS"]
     finally:
-        monkeypatch.delenv("BSS_DB_PREPARE_THRESHOLD")
-        importlib.reload(base)
+        monkeypatch.undo()
+        importlib.reload(base)  # the module as the environment has it again
+
+    assert options == {"server_side_binding": True, "prepare_threshold": None}
