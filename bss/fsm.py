@@ -17,14 +17,15 @@ def transition_apply(obj, transition: str, *, actor: str | None = None, reason: 
                      update_fields: tuple[str, ...] = (), state_field: str = "state", **kwargs) -> None:
     """Run `obj.<transition>()` if allowed, save the state (and the fields the transition sets), log it.
 
-    Callers hold the row lock (select_for_update) and the transaction."""
+    Callers hold the row lock (select_for_update) and the transaction, or the row is new (not saved yet)."""
     bound = getattr(obj, transition)
     source = getattr(obj, state_field)
     if not can_proceed(bound):
         raise IllegalTransition(
             f"{type(obj).__name__} {obj.pk} cannot {transition} from state '{source}'")
     bound(**kwargs)
-    obj.save(update_fields=[state_field, *update_fields])
+    # A row not written yet is inserted in the state the transition gave it: one INSERT, not an INSERT and an UPDATE.
+    obj.save(update_fields=None if obj._state.adding else [state_field, *update_fields])
     transition_log(obj, transition=transition, source=source, target=getattr(obj, state_field),
                    actor=actor, reason=reason)
 

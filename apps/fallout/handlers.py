@@ -46,14 +46,15 @@ def on_delivery_dead_lettered(event):
                       context=payload, delivery_id=event.resource_id, event_id=str(event.pk))
 
 
-@subscriber("ServiceOrderItemStateChangeEvent")
+# Only a re-driven item (or one whose failed step was skipped) can have a case: every case about an item ended it
+# failed, and only an operator's re-drive or skip brings it back to completion.
+@subscriber("ServiceOrderItemStateChangeEvent",
+            when=lambda payload: payload.get("state") == "completed" and payload.get("redriven"))
 def on_service_order_item_settled(event):
     payload = event.payload
-    if payload.get("state") == "completed":
-        fallout_cases_resolve_for(actor="system", reason="item completed",
-                                  source=FalloutSource.ACTIVATION,
-                                  service_order_id=str(payload.get("service_order_id", "")),
-                                  item_key=payload.get("key", ""))
+    fallout_cases_resolve_for(actor="system", reason="item completed", source=FalloutSource.ACTIVATION,
+                              service_order_id=str(payload.get("service_order_id", "")),
+                              item_key=payload.get("key", ""))
 
 
 @subscriber("DriftSettledEvent")

@@ -125,22 +125,24 @@ def simulator_call(*, platform: str, kind: str, idempotency_key: str, service_id
 
 
 def _operation_accept(*, platform, kind, idempotency_key, service_id, params, knobs):
-    """Record the operation once per key and run it (or schedule its completion). A plain INSERT, no savepoint
-    (the adapter is called outside any transaction): of two calls with one key at once, one fails on the unique
-    key, its transaction rolls back whole, and its second try finds the other's operation, as a replay does."""
-    for last_try in (False, True):
+    """Record the operation once per key and run it (or schedule its completion). A new key, the usual call, is
+    one INSERT of the operation as it ended. A replay's INSERT fails on the unique key and its transaction rolls
+    back whole, with the change it made (no savepoint: the adapter is called outside any transaction); the second
+    try reads the operation recorded the first time, as does the loser of two calls with one key at once."""
+    for replay in (False, True):
         try:
             with transaction.atomic():
-                operation = NetworkOperation.objects.filter(idempotency_key=str(idempotency_key)).first()
+                operation = NetworkOperation.objects.filter(idempotency_key=str(idempotency_key)).first() \
+                    if replay else None
                 created = operation is None
                 if created:
-                    operation = NetworkOperation.objects.create(
-                        idempotency_key=str(idempotency_key), platform=platform, service_id=str(service_id),
-                        kind=kind, params=params)
+                    operation = NetworkOperation(idempotency_key=str(idempotency_key), platform=platform,
+                                                 service_id=str(service_id), kind=kind, params=params)
                     _port_reserve(operation)  # on acceptance, so an accepted reservation already counts
-                if created and not knobs.async_completion:
-                    _operation_execute(operation)
-                elif operation.state == OperationState.PENDING:
+                    if not knobs.async_completion:
+                        _operation_execute(operation)
+                    operation.save()
+                if operation.state == OperationState.PENDING:
                     # New, or a replay of one whose callback may have been lost: (re)schedule the completion.
                     transaction.on_commit(partial(enqueue_safely,
                                                   "apps.network.tasks.network_operation_complete_task",
@@ -148,7 +150,7 @@ def _operation_accept(*, platform, kind, idempotency_key, service_id, params, kn
                                                   countdown=knobs.callback_delay_ms / 1000))
             return operation
         except IntegrityError:
-            if last_try:
+            if replay:
                 raise
 
 
@@ -159,6 +161,7 @@ def network_operation_complete(*, operation_id: int) -> bool:
         if operation is None or operation.state != OperationState.PENDING:
             return False
         _operation_execute(operation)
+        operation.save(update_fields=["response", "state", "completed_at"])
         event_emit(event_type=events.NETWORK_OPERATION_COMPLETED, resource_type=events.RESOURCE_TYPE,
                    resource_id=operation.service_id, payload=events.operation_completed_payload(operation))
     return True
@@ -193,7 +196,8 @@ def _port_release(operation: NetworkOperation, keys: list) -> None:
 
 
 def _operation_execute(operation: NetworkOperation) -> None:
-    """Change the observed state (caller holds the transaction) and record the outcome on the operation."""
+    """Change the observed state (caller holds the transaction) and put the outcome on the operation, which the
+    caller saves (a new one is inserted as it ended)."""
     observed = (ObservedConfig.objects.select_for_update()
                 .filter(platform=operation.platform, service_id=operation.service_id).first())
     if operation.kind == OperationKind.APPLY:
@@ -218,7 +222,6 @@ def _operation_execute(operation: NetworkOperation) -> None:
         operation.response = {"removed": removed, "config": observed.config if observed and observed.pk else {}}
     operation.state = OperationState.DONE
     operation.completed_at = timezone.now()
-    operation.save(update_fields=["response", "state", "completed_at"])
 
 
 def _allocated(operation: NetworkOperation, name: str) -> str:

@@ -29,7 +29,7 @@ def item_in_fallout(item) -> bool:
 
 def item_facts(item) -> dict:
     return {"key": item.key, "state": item.state, "service_id": item.service_id or None, "error": item.error or None,
-            "fallout": item_in_fallout(item)}
+            "fallout": item_in_fallout(item), "redriven": item.redrives > 0}
 
 
 def order_payload(order, items) -> dict:

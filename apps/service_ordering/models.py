@@ -94,6 +94,7 @@ class ServiceOrderItem(ConcurrentTransitionMixin, models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True,
                                help_text="where compensation ends")
     run = models.PositiveIntegerField(default=1, help_text="bumped by a re-drive: a fresh set of step jobs")
+    redrives = models.PositiveIntegerField(default=0, help_text="re-drives and skipped steps after a failure")
     state = FSMField(choices=ItemState.choices, default=I.ACKNOWLEDGED, protected=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,6 +123,7 @@ class ServiceOrderItem(ConcurrentTransitionMixin, models.Model):
         self.error = ""
         self.outcome = ""
         self.run += 1 if fresh_run else 0
+        self.redrives += 1
 
     @transition(field=state, source=[I.IN_PROGRESS], target=I.PENDING_EXTERNAL)
     def await_external(self):

@@ -10,6 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -341,11 +342,11 @@ def _item_advance(order, item, items, run_jobs: dict | None = None) -> None:
     if upcoming is None:
         _item_finish(order, item, items)
         return
-    job = jobs.get((upcoming.phase, upcoming.name)) or ActivationJob.objects.create(
+    job = jobs.get((upcoming.phase, upcoming.name)) or ActivationJob(
         item=item, run=item.run, phase=upcoming.phase, step=upcoming.name, platform=upcoming.platform,
         operation=upcoming.operation, params=upcoming.params, max_attempts=conf.max_attempts())
     if job.state == J.PENDING:
-        _job_enqueue(job)
+        _job_enqueue(job)  # inserts a new job
 
 
 def _item_finish(order, item, items) -> None:
@@ -390,18 +391,22 @@ def _item_compensate(order, item, items, *, outcome: str, error: str = "") -> No
 
 def _job_enqueue(job, countdown: float | None = None) -> None:
     """After commit: a step due now runs in the task that made it due (no broker hop); a delayed retry, or a
-    step made due by the web, is published to the activation queue."""
+    step made due by the web, is published to the activation queue. A new job (not saved yet) is inserted here."""
     def publish():
         if enqueue_safely(RUN_TASK, job.pk, queue="activation", countdown=countdown):
             ActivationJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
 
-    if countdown:
-        transaction.on_commit(publish)
-    elif in_task() and can_proceed(job.claim):
-        # This task makes the call right after commit, so it claims the job now: a transaction fewer per step.
-        # Should it die before the call, the claim goes stale and the sweep recovers it, as after any claim.
+    if not countdown and in_task() and can_proceed(job.claim):
+        # This task makes the call right after commit, so it claims the job now (a new job is inserted claimed): a
+        # transaction fewer per step. Should it die before the call, the claim goes stale and the sweep recovers
+        # it, as after any claim.
         transition_apply(job, "claim", update_fields=("attempts", "claimed_at"))
         transaction.on_commit(partial(continue_in_task, _job_call, job=job, otherwise=publish))
+        return
+    if job._state.adding:
+        job.save()
+    if countdown:
+        transaction.on_commit(publish)
     else:
         transaction.on_commit(partial(continue_in_task, activation_job_run, job_id=job.pk, otherwise=publish))
 
@@ -441,13 +446,16 @@ def activation_job_record(*, job_id, result: Result, ids: tuple | None = None) -
         order = ServiceOrder.objects.select_for_update().get(pk=order_id)
         items = _items_lock(order)
         item = next(other for other in items if other.pk == item_id)
-        job = ActivationJob.objects.select_for_update().get(pk=job_id)
+        # The job with the rest of its item's run, in one read: what comes next is decided from them.
+        locked = list(item.jobs.select_for_update().filter(Q(run=item.run) | Q(pk=job_id)))
+        job = next(other for other in locked if other.pk == job_id)
         if job.state not in (J.RUNNING, J.PENDING_EXTERNAL):
             return "stale"  # a late or repeated answer: the job has already moved on
         if result.outcome == DONE:
             transition_apply(job, "succeed", update_fields=("response", "finished_at", "last_error"),
                              response=result.response)
-            _step_done(order, item, items, job)
+            _step_done(order, item, items, job,
+                       {(other.phase, other.step): other for other in locked if other.run == item.run})
         elif result.outcome == PENDING:
             if job.state == J.RUNNING:
                 deadline = timezone.now() + timedelta(seconds=_step_timeout(item, job))
@@ -482,10 +490,9 @@ def _step_timeout(item, job) -> float:
     return float(named or conf.default_step_timeout_seconds())
 
 
-def _step_done(order, item, items, job) -> None:
+def _step_done(order, item, items, job, run_jobs: dict) -> None:
     if item.state == I.PENDING_EXTERNAL:
         transition_apply(item, "resume")
-    run_jobs = _run_jobs(item)  # read once for both below
     if job.phase == JobPhase.DO and item.service_id and job.operation == "apply":
         _service_progress_after(item, job, run_jobs)
     if item.state == I.IN_PROGRESS and order.cancel_requested:
@@ -678,7 +685,7 @@ def service_order_item_redrive(*, service_order_id, item_key: str, reason: str =
     def act(order, item, items):
         if item.state != I.FAILED or order.cancel_requested:
             raise IllegalTransition(f"item {item_key} is {item.state}; only a failed item is re-driven")
-        transition_apply(item, "redrive", reason=reason, update_fields=("error", "outcome", "run"))
+        transition_apply(item, "redrive", reason=reason, update_fields=("error", "outcome", "run", "redrives"))
         _item_service_ensure(order, item, items)
         _item_advance(order, item, items)
 
@@ -694,7 +701,7 @@ def service_order_item_skip_step(*, service_order_id, item_key: str, reason: str
             raise IllegalTransition(f"item {item_key} has no failed step to skip (it may have been rolled back; "
                                     "re-drive it instead)")
         transition_apply(job, "skip", reason=reason, update_fields=("response", "finished_at"))
-        transition_apply(item, "redrive", reason=reason, update_fields=("error", "outcome", "run"), fresh_run=False)
+        transition_apply(item, "redrive", reason=reason, update_fields=("error", "outcome", "run", "redrives"), fresh_run=False)
         _item_service_ensure(order, item, items)
         _item_advance(order, item, items)
 

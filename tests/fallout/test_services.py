@@ -171,12 +171,16 @@ def test_dead_lettered_delivery_event_opens_a_notifications_case(db):
     assert case.summary == "ProductOrderCreateEvent to sub-1: HTTP 500"
 
 
-def test_item_completed_event_resolves_the_matching_case(db):
+def item_completed(key: str, *, redriven: bool):
+    return event_emit(event_type="ServiceOrderItemStateChangeEvent", resource_type="serviceOrder", resource_id="so-1",
+                      payload={"service_order_id": "so-1", "external_id": "x", "key": key, "state": "completed",
+                               "service_id": "svc-1", "error": "", "fallout": False, "redriven": redriven})
+
+
+def test_a_redriven_item_completed_resolves_the_matching_case(db):
     case = open_case()
     other = open_case(item_key="item-2")
-    event_emit(event_type="ServiceOrderItemStateChangeEvent", resource_type="serviceOrder", resource_id="so-1",
-               payload={"service_order_id": "so-1", "external_id": "x", "key": "item-1", "state": "completed",
-                        "service_id": "svc-1", "error": ""})
+    item_completed("item-1", redriven=True)
 
     outbox_drain()
 
@@ -184,6 +188,18 @@ def test_item_completed_event_resolves_the_matching_case(db):
     assert FalloutCase.objects.get(pk=other.pk).state == "open"
     log = transition_history(case).get()
     assert (log.actor, log.reason) == ("system", "item completed")
+
+
+def test_an_item_completed_at_its_first_run_costs_fallout_no_delivery(db):
+    """Every case about an item ended it failed; only a re-drive brings it back to completion."""
+    case = open_case()
+    event = item_completed("item-1", redriven=False)
+
+    outbox_drain()
+
+    assert Delivery.objects.filter(event=event, target__startswith="apps.fallout.").count() == 0
+    assert FalloutCase.objects.get(pk=case.pk).state == "open"
+    assert not transition_history(case).exists()
 
 
 def test_open_by_age_buckets_count_only_active_cases(db):

@@ -38,6 +38,29 @@ def test_the_same_idempotency_key_never_configures_twice(ipam):
     assert observed_config_read(platform="ipam", service_id="svc-1")["config"] == {"routing": "static-manual"}
 
 
+def test_a_new_key_is_one_insert_of_the_operation_as_it_ended(ipam):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ipam.apply(idempotency_key="warm", service_id="svc-0", params={"routing": "static"})  # the knobs, read once
+    with CaptureQueriesContext(connection) as queries:
+        result = ipam.apply(idempotency_key="job-1", service_id="svc-1", params={"routing": "static"})
+    on_operations = [q["sql"].split()[0] for q in queries if '"network_networkoperation"' in q["sql"]]
+    assert on_operations == ["INSERT"]
+    operation = NetworkOperation.objects.get(idempotency_key="job-1")
+    assert (operation.state, operation.response, result.response) == (
+        "done", {"applied": {"routing": "static"}, "config": {"routing": "static"}}, operation.response)
+    assert operation.completed_at is not None
+
+
+def test_a_replay_rolls_back_the_change_its_first_try_made(ipam):
+    first = ipam.apply(idempotency_key="job-1", service_id="svc-1", params={"routing": "static"})
+    again = ipam.apply(idempotency_key="job-1", service_id="svc-1", params={"routing": "dynamic"})
+    assert again == first
+    assert NetworkOperation.objects.count() == 1
+    assert observed_config_read(platform="ipam", service_id="svc-1")["config"] == {"routing": "static"}
+
+
 def test_remove_takes_away_only_the_named_keys_then_the_whole_row(ipam):
     ipam.apply(idempotency_key="a", service_id="svc-1", params={"x": 1, "y": 2})
     ipam.remove(idempotency_key="b", service_id="svc-1", params={"keys": ["x"]})

@@ -65,11 +65,11 @@ def test_events_carry_the_contract_payloads(specs, healthy_network):
     last = events_of("ServiceOrderStateChangeEvent")[-1]
     assert last.payload == {"service_order_id": str(order.pk), "external_id": "ev-1", "state": "completed",
                             "items": [{"key": "fibre", "state": "completed", "service_id": service_id,
-                                       "error": None, "fallout": False}]}
+                                       "error": None, "fallout": False, "redriven": False}]}
     [stable] = events_of("ServiceOrderItemStateChangeEvent")
     assert stable.payload == {"service_order_id": str(order.pk), "external_id": "ev-1", "key": "fibre",
                               "state": "completed", "service_id": service_id, "error": None,
-                              "fallout": False}
+                              "fallout": False, "redriven": False}
     service_states = [e.payload["state"] for e in events_of("ServiceStateChangeEvent")]
     assert service_states == ["reserved", "inactive", "active"]
     assert events_of("ServiceCreateEvent")[0].payload == {"service_id": service_id, "state": "designed",
@@ -133,7 +133,7 @@ def test_terminal_error_fails_at_once_with_full_fallout_context(specs, healthy_n
     assert (failed.payload["state"], failed.payload["fallout"]) == ("failed", True)
     assert events_of("ServiceOrderStateChangeEvent")[-1].payload["items"] == [
         {"key": "ip", "state": "failed", "service_id": failed.payload["service_id"],
-         "error": "ipam: HTTP 422 request refused", "fallout": True}]
+         "error": "ipam: HTTP 422 request refused", "fallout": True, "redriven": False}]
 
 
 def test_an_item_failed_because_what_it_relies_on_failed_is_not_in_fallout(specs, healthy_network):
@@ -277,7 +277,8 @@ def test_redrive_runs_a_failed_item_again_with_fresh_jobs(specs, healthy_network
     drive()
     assert reload(order).state == "completed"
     cpe = ServiceOrderItem.objects.get(key="cpe")
-    assert (cpe.state, cpe.run) == ("completed", 2)
+    assert (cpe.state, cpe.run, cpe.redrives) == ("completed", 2, 1)
+    assert events_of("ServiceOrderItemStateChangeEvent")[-1].payload["redriven"] is True
     assert service_get(service_id=cpe.service_id).state == "active"
     assert [e.payload["state"] for e in events_of("ServiceCreateEvent")].count("designed") == 4
     with pytest.raises(IllegalTransition):
@@ -294,6 +295,9 @@ def test_skip_step_is_refused_once_the_item_was_rolled_back(specs, healthy_netwo
     drive()
     assert reload(order).state == "completed"
     assert ActivationJob.objects.get(step="register_cpe").response == {"skipped_by": "operator"}
+    cpe = ServiceOrderItem.objects.get(key="cpe")
+    assert (cpe.run, cpe.redrives) == (1, 1)
+    assert events_of("ServiceOrderItemStateChangeEvent")[-1].payload["redriven"] is True
 
 
 # --- changing and removing what runs --------------------------------------------------------------------
@@ -339,3 +343,46 @@ def test_inside_a_task_each_next_step_is_claimed_once_and_run_by_the_same_task(s
         ("line_test", "done", 1)]
     assert [[log.transition for log in transition_history(job)] for job in jobs_run] == [["claim", "succeed"]] * 4
     assert reload(order).state == "completed"
+
+
+def test_inside_a_task_the_next_step_is_inserted_claimed_and_its_run_read_with_the_lock(
+        specs, healthy_network, monkeypatch, django_capture_on_commit_callbacks):
+    """Recording a step's outcome reads the job and its run's other jobs in one locking read, and writes the next
+    job once: inserted claimed, never inserted and then updated."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.service_ordering import services
+    from bss import jobs
+
+    for module in (jobs, services):
+        monkeypatch.setattr(module, "in_task", lambda: True)
+    order = service_order_submit(external_id="chain-2", requester="com", items=THREE_ITEMS[:1])
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        services.service_order_start(service_order_id=order.pk)
+    on_jobs = [" ".join(q["sql"].split()[:1]) + (" FOR UPDATE" if "FOR UPDATE" in q["sql"] else "")
+               for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "SELECT")
+               and '"service_ordering_activationjob"' in q["sql"].split(" WHERE ")[0]]
+    # The start reads the run (nothing yet); per step one INSERT (claimed); per outcome one locking read and one
+    # UPDATE (succeed).
+    assert on_jobs == ["SELECT", "INSERT"] + ["SELECT FOR UPDATE", "UPDATE", "INSERT"] * 3 + ["SELECT FOR UPDATE", "UPDATE"]
+    assert list(ActivationJob.objects.filter(item__order=order).values_list("state", "attempts")) == [("done", 1)] * 4
+    assert reload(order).state == "completed"
+
+
+def test_the_migration_counts_the_redrives_made_before_the_field_existed(specs, healthy_network):
+    import importlib
+
+    from django.apps import apps
+
+    network_sim_fail(platform="cpe_manager", rate=1.0, mode="reject")
+    order = service_order_submit(external_id="mig-1", requester="com", items=THREE_ITEMS)
+    drive()
+    network_sim_fail(platform="cpe_manager", rate=0.0, mode="reject")
+    service_order_item_redrive(service_order_id=order.pk, item_key="cpe", reason="platform fixed")
+    drive()
+    ServiceOrderItem.objects.update(redrives=0)  # as the items were when the field was added
+
+    importlib.import_module("apps.service_ordering.migrations.0004_item_redrives").count_past_redrives(apps, None)
+
+    assert dict(ServiceOrderItem.objects.values_list("key", "redrives")) == {"fibre": 0, "ip": 0, "cpe": 1}
