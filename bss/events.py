@@ -20,7 +20,7 @@ from django.utils import timezone
 from .context import current_correlation_id
 from .batch import TransactionMarker, WriteBatch
 from .fsm import transition_rows
-from .jobs import continue_in_task, task_memo, task_memo_forget
+from .jobs import continue_in_task, in_task, task_memo, task_memo_forget
 from .api.versions import family_filter
 from .models import Delivery, HubSubscription, OutboxEvent
 
@@ -136,13 +136,18 @@ outbox_rows = WriteBatch("outbox_rows", _events_write)
 
 
 def _deliveries_for(event: OutboxEvent) -> list[Delivery]:
+    """A row that _after_commit publishes (a listener's, or a handler's outside a task) is inserted stamped as
+    enqueued: stamping it in a later UPDATE was a statement and a transaction more. A handler's inside a task runs
+    in that task, unstamped, so the sweeper takes it at once should the task die first."""
+    now = timezone.now()
+    published = None if in_task() else now
     rows = [Delivery(event=event, kind=Delivery.Kind.HANDLER, target=entry.path, queue=entry.queue,
-                     max_attempts=entry.max_attempts)
+                     max_attempts=entry.max_attempts, enqueued_at=published)
             for entry in subscribers_of(event.event_type) if entry.wants(event.payload)]
     if event.api:
         rows += [Delivery(event=event, kind=Delivery.Kind.LISTENER, target=str(sub.pk), subscription=sub,
                           resource=f"{event.resource_type}/{event.resource_id}"[:130], queue="notifications",
-                          max_attempts=_hub_max_attempts())
+                          max_attempts=_hub_max_attempts(), enqueued_at=now)
                  for sub in _matching_subscriptions(event)]
     return rows
 
@@ -161,8 +166,8 @@ def _after_commit(event: OutboxEvent, deliveries: list[Delivery]) -> None:
     for delivery in deliveries:
         if delivery.kind == Delivery.Kind.HANDLER:
             continue_in_task(_run_handler, delivery=delivery,
-                             otherwise=partial(_enqueue_deliveries, [(delivery.pk, delivery.queue)]))
-    _enqueue_deliveries([(d.pk, d.queue) for d in listeners])
+                             otherwise=partial(_publish_stamped, [(delivery.pk, delivery.queue)]))
+    _publish_stamped([(d.pk, d.queue) for d in listeners])
 
 
 def enqueue_safely(task_name: str, *args, queue: str = "default", countdown: float | None = None) -> bool:
@@ -381,6 +386,8 @@ def delivery_redrive(*, delivery_id) -> Delivery:
     return delivery
 
 
+# A published delivery (stamped enqueued_at, at insert or by this sweep) not done after this is published again: its
+# message was lost, or its emitter died between commit and publish.
 STALE_AFTER = timedelta(seconds=30)
 # A delivery younger than this is still its emitter's to publish or run (after commit, continue_in_task).
 FRESH_FOR = timedelta(seconds=2)

@@ -10,7 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -439,11 +439,15 @@ def activation_job_record(*, job_id, result: Result, ids: tuple | None = None) -
     """What the platform answered decides the job's next state and the item's next step. `ids` (item, order)
     when the caller holds the job already: a read fewer (they never change)."""
     with service_atomic():
-        ids = ids or ActivationJob.objects.filter(pk=job_id).values_list("item_id", "item__order_id").first()
-        if ids is None:
-            return "unknown"
-        item_id, order_id = ids
-        order = ServiceOrder.objects.select_for_update().get(pk=order_id)
+        if ids is None:  # the job's order, found and locked in one read (its row only: items are locked next)
+            order = (ServiceOrder.objects.select_for_update(of=("self",)).filter(items__jobs__pk=job_id)
+                     .annotate(job_item_id=F("items__id")).first())
+            if order is None:
+                return "unknown"
+            item_id = order.job_item_id
+        else:
+            item_id, order_id = ids
+            order = ServiceOrder.objects.select_for_update().get(pk=order_id)
         items = _items_lock(order)
         item = next(other for other in items if other.pk == item_id)
         # The job with the rest of its item's run, in one read: what comes next is decided from them.

@@ -23,9 +23,33 @@ def test_emit_writes_the_event_and_its_deliveries_and_publishes_only_after_commi
     assert OutboxEvent.objects.get().state == OutboxEvent.State.DISPATCHED
     assert event.payload == {"n": "1"}
     delivery = Delivery.objects.get()
-    assert (delivery.event_id, delivery.kind, delivery.target, delivery.state, delivery.enqueued_at) == (
-        event.pk, "handler", "tests.bss.flow_handlers.record_kit_event", "pending", None)
+    assert (delivery.event_id, delivery.kind, delivery.target, delivery.state) == (
+        event.pk, "handler", "tests.bss.flow_handlers.record_kit_event", "pending")
+    # Outside a task it is published after commit, so it is inserted stamped (no UPDATE to stamp it later).
+    assert event.created_at <= delivery.enqueued_at <= delivery.created_at
     assert len(callbacks) == 1
+
+
+def test_inside_a_task_a_handler_delivery_runs_there_and_is_inserted_unstamped(db, monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    monkeypatch.setattr(events, "in_task", lambda: True)
+    with django_capture_on_commit_callbacks(execute=False):
+        event = emit(n="1")
+    assert list(Delivery.objects.filter(event=event).values_list("enqueued_at", flat=True)) == [None]
+
+
+def test_publishing_after_commit_writes_no_stamp(db, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        event = emit(n="2")
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    assert [q["sql"] for q in queries if q["sql"].startswith("UPDATE")] == []
+    delivery = Delivery.objects.get(event=event)
+    assert event.created_at <= delivery.enqueued_at <= delivery.created_at
 
 
 def test_a_subscriber_narrowed_by_when_gets_only_the_events_it_wants(db, django_capture_on_commit_callbacks):
@@ -168,14 +192,16 @@ def test_sweeper_republishes_deliveries_left_unpublished_and_not_those_in_backof
 
     from django.utils import timezone
 
-    with transaction.atomic():  # committed without its after-commit publishing: the broker was down
+    with transaction.atomic():  # committed, and its emitter died before its after-commit publishing
         events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r1")
         waiting = events.event_emit(event_type="KitTestEvent", resource_type="kitThing", resource_id="r2")
         Delivery.objects.filter(event=waiting).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
     assert events.outbox_sweep() == {"deliveries": 0}  # fresh: still the emitter's to publish
     Delivery.objects.update(created_at=timezone.now() - timedelta(seconds=3))
+    assert events.outbox_sweep() == {"deliveries": 0}  # stamped at insert: published, as far as anyone knows
+    Delivery.objects.update(enqueued_at=timezone.now() - events.STALE_AFTER - timedelta(seconds=1))
     assert events.outbox_sweep() == {"deliveries": 1}
-    assert Delivery.objects.filter(enqueued_at__isnull=False).count() == 1
+    assert Delivery.objects.filter(enqueued_at__gt=timezone.now() - timedelta(seconds=5)).count() == 1
     assert events.outbox_sweep() == {"deliveries": 0}  # just published: not stale yet
 
 

@@ -210,6 +210,29 @@ def test_silent_platform_times_out_into_a_retry_and_the_late_callback_completes(
     assert NetworkOperation.objects.count() == 2  # one per step, the retried one included
 
 
+def test_a_callback_finds_and_locks_its_order_in_one_read_and_answers_unknown_jobs(specs, healthy_network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.service_ordering.services import activation_external_result, activation_job_run, service_order_start
+
+    network_sim_async(platform="ipam", enabled=True)
+    order = service_order_submit(external_id="cb-1", requester="com", items=[item("ip", "ip_address")])
+    service_order_start(service_order_id=order.pk)
+    job = ActivationJob.objects.get()
+    activation_job_run(job_id=job.pk)
+    before = list(ActivationJob.objects.values_list("pk", "state"))
+    assert activation_external_result(idempotency_key=str(job.pk + 1000), response={}) == "unknown"
+    assert list(ActivationJob.objects.values_list("pk", "state")) == before
+    with CaptureQueriesContext(connection) as queries:
+        assert activation_external_result(idempotency_key=str(job.pk), response={"applied": {}}) == "done"
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "set_config" not in q["sql"]]
+    assert reads[0].startswith('SELECT "service_ordering_serviceorder"."id"')
+    assert reads[0].endswith('FOR UPDATE OF "service_ordering_serviceorder"')
+    assert not any(read.startswith('SELECT "service_ordering_activationjob"."item_id"') for read in reads)
+    assert ActivationJob.objects.get(pk=job.pk).state == "done"
+
+
 # --- cancellation and compensation ----------------------------------------------------------------------
 
 def test_cancel_before_start_cancels_every_item_and_finishes_the_task(specs, healthy_network):
